@@ -1,0 +1,69 @@
+# Two commands matter: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test serve install install-dev migrate demo schema lint format check bench backup restore clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo_content
+
+## run: install, migrate SQLite, load demo content, ensure an admin, serve on $(HOST):$(PORT)
+run: demo
+	$(MANAGE) ensure_admin
+	@echo ""
+	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
+	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
+	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
+	@echo "  Health:   http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## serve: production settings under gunicorn, static files via whitenoise
+serve: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+## schema: regenerate frontend_contract/schema.graphql
+schema: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest-media

@@ -1,0 +1,93 @@
+"""The one place that reads the process environment.
+
+Settings modules call these helpers; a bad or missing value raises
+``ImproperlyConfigured`` with one line naming the variable, which ``manage.py``
+and the WSGI entry point print without a traceback.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(ImproperlyConfigured):
+    """A configuration error caused by one environment variable."""
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise EnvError(f"{name} must be set (see .env.example)")
+        return default if default is not None else ""
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise EnvError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise EnvError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str = "") -> str:
+    value = env_str(name, default)
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise EnvError(f"{name} must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def env_database(name: str, default_sqlite_path: str) -> dict:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": default_sqlite_path,
+            "OPTIONS": {"timeout": 20},
+        }
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    except Exception:
+        raise EnvError(
+            f"{name} is not a valid database URL (expected e.g. "
+            "postgres://user@host:5432/name or sqlite:///path.db)"
+        ) from None
+    if not config.get("ENGINE") or not config.get("NAME"):
+        raise EnvError(f"{name} is not a valid database URL: no engine or name")
+    return config
+
+
+def env_redis_url(name: str) -> str:
+    value = env_str(name)
+    if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise EnvError(f"{name} must be a redis:// or rediss:// URL, got {value!r}")
+    return value

@@ -1,0 +1,58 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from django.conf import settings
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The process is up and answering; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not ready"
+        connections["default"].close_if_unusable_or_obsolete()
+        return type(exc).__name__
+    return None
+
+
+def _check_redis() -> str | None:
+    if not settings.REDIS_URL:
+        return None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except Exception as exc:
+        return type(exc).__name__
+    return None
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Ready when the database answers and, if configured, Redis answers."""
+    checks = {"database": _check_database()}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis()
+    ready = all(error is None for error in checks.values())
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "checks": {
+            name: "ok" if error is None else f"error: {error}"
+            for name, error in checks.items()
+        },
+    }
+    return JsonResponse(body, status=200 if ready else 503)

@@ -1,0 +1,254 @@
+"""Settings shared by every environment.
+
+Every environment variable is read here, through ``cms.env``; the dev, test and
+production modules only change defaults and switch features on or off.
+"""
+
+from pathlib import Path
+
+from cms.env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("SECRET_KEY")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Where the headless frontend lives: preview links and page URLs point there.
+FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", "http://localhost:3000")
+
+INSTALLED_APPS = [
+    "cms",
+    "home",
+    "content",
+    "search",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "corsheaders",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # grapple builds its types from every app above: it must come last.
+    "grapple",
+    "graphene_django",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+WSGI_APPLICATION = "cms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", str(BASE_DIR / "db.sqlite3"))}
+# Bound every SQL statement on PostgreSQL so one slow query cannot pin a worker.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_redis_url("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "clinic",
+            "OPTIONS": {
+                # A Redis outage degrades to "no cache", never to a 500.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "clinic",
+        }
+    }
+
+_PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"{_PASSWORD_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.MinimumLengthValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_PASSWORD_VALIDATION}.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "America/Chicago")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = env_str("STATIC_URL", "/static/")
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+# Object storage (S3-compatible) is switched on by its bucket variable alone.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = False
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# Wagtail
+WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Dynamic Physical Therapy")
+WAGTAILADMIN_BASE_URL = env_url("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "key",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+]
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int(
+    "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024
+)
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+
+# Search: Wagtail's database backend (PostgreSQL full text or SQLite FTS) unless
+# an Elasticsearch / OpenSearch URL is configured.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database"},
+}
+SEARCH_ENGINE_URL = env_str("SEARCH_ENGINE_URL")
+if SEARCH_ENGINE_URL:
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": env_str(
+            "SEARCH_ENGINE_BACKEND", "wagtail.search.backends.elasticsearch8"
+        ),
+        "URLS": [SEARCH_ENGINE_URL],
+        "INDEX": env_str("SEARCH_ENGINE_INDEX", "clinic"),
+        "TIMEOUT": 5,
+    }
+
+# GraphQL
+GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHQL_EXPOSE_GRAPHIQL = DEBUG
+GRAPPLE = {
+    "APPS": ["home", "content", "search"],
+    "AUTO_CAMELCASE": True,
+    "ADD_SEARCH_HIT": False,
+    "EXPOSE_GRAPHIQL": False,
+    "PAGE_SIZE": 10,
+    "MAX_PAGE_SIZE": 50,
+    "PAGE_INTERFACE": "cms.graphql.interfaces.PublicPageInterface",
+    # Renditions may only be requested with these filter specs.
+    "ALLOWED_IMAGE_FILTERS": [
+        "fill-1200x630",
+        "fill-800x450",
+        "fill-400x400",
+        "fill-200x200",
+        "width-400",
+        "width-800",
+        "width-1200",
+        "width-1600",
+        "max-800x800",
+        "format-webp",
+    ],
+}
+
+# CORS: only the listed frontend origins may call the API from a browser.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/graphql/?$"
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "content-type",
+    "if-none-match",
+    "x-api-key",
+    "x-csrftoken",
+    "x-requested-with",
+    "x-preview-token",
+]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # Wagtail runs search-index and reference-index updates as tasks.
+        "django_tasks": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,18 @@
+"""Tests: fast hashing, local memory cache, no debug, deterministic keys."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "clinic-test",
+    }
+}
+MEDIA_ROOT = str(BASE_DIR / ".pytest-media")
+GRAPHQL_EXPOSE_GRAPHIQL = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

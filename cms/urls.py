@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.graphql.view import PublicGraphQLView
+from cms.health import healthz, readyz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("graphql/", PublicGraphQLView.as_view(), name="graphql"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves page URLs last; the frontend is headless, so these only
+# matter for previews and redirects.
+urlpatterns += [path("", include(wagtail_urls))]

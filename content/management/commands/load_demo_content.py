@@ -1,0 +1,34 @@
+"""Load the demo content: the seed article, its table, settings and trainers.
+
+Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from home.demo import load_site
+
+
+class Command(BaseCommand):
+    help = "Load (or top up) the demo content. Safe to run repeatedly."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--trainers",
+            type=int,
+            default=None,
+            help="Number of trainer profiles (default: the curated demo set).",
+        )
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=None,
+            help="Extra generated articles for benchmarks (default: none).",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+
+    def handle(self, *args, trainers, articles, seed, **options):
+        self.stdout.write("Loading demo content...")
+        with transaction.atomic():
+            load_site(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo content ready."))

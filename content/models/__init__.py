@@ -1,0 +1,3 @@
+from .credentials import Credential, CredentialKind, Specialty
+
+__all__ = ["Credential", "CredentialKind", "Specialty"]

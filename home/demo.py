@@ -1,0 +1,50 @@
+"""Demo site: the home page as the root of the default site (idempotent)."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+
+HOME_TITLE = "Dynamic Physical Therapy"
+
+
+@transaction.atomic
+def load_site(stdout) -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's initial migration creates a placeholder "Welcome" page on
+        # the default site; the home page takes over its slug and site.
+        placeholder = Page.objects.filter(depth=2, slug="home").exclude(
+            content_type__model="homepage"
+        )
+        for page in placeholder:
+            page.delete()
+        home = root.add_child(
+            instance=HomePage(
+                title=HOME_TITLE,
+                slug="home",
+                hero_heading="Physical therapy and training, working as a team",
+                hero_text=(
+                    "Dynamic Physical Therapy diagnoses and treats what hurts, then "
+                    "connects you with trusted partner trainers to keep you moving."
+                ),
+            )
+        )
+        stdout.write("  created home page")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=HOME_TITLE,
+        )
+        stdout.write("  created default site")
+    elif site.root_page_id != home.pk or site.site_name != HOME_TITLE:
+        site.root_page = home
+        site.site_name = HOME_TITLE
+        site.save()
+        stdout.write("  pointed default site at the home page")
+    return home
