@@ -200,6 +200,7 @@ if SEARCH_ENGINE_URL:
 
 # GraphQL
 GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHQL_MAX_PAGE_SIZE = 50
 GRAPHQL_EXPOSE_GRAPHIQL = DEBUG
 GRAPPLE = {
     "APPS": ["home", "content", "search"],
