@@ -253,3 +253,6 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Draft preview on the headless frontend (cms/preview.py).
+PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)

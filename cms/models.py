@@ -1,0 +1,3 @@
+from cms.preview import PreviewSnapshot
+
+__all__ = ["PreviewSnapshot"]
