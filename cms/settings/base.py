@@ -199,7 +199,7 @@ if SEARCH_ENGINE_URL:
     }
 
 # GraphQL
-GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHENE = {"SCHEMA": "cms.graphql.public_schema.schema"}
 GRAPHQL_MAX_PAGE_SIZE = 50
 GRAPHQL_EXPOSE_GRAPHIQL = DEBUG
 GRAPPLE = {

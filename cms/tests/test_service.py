@@ -60,7 +60,7 @@ def test_graphql_endpoint_answers_typename(gql):
 
 
 def test_public_schema_drops_grapple_root_fields():
-    from grapple.schema import schema
+    from cms.graphql.public_schema import schema
 
     root_fields = set(schema.graphql_schema.query_type.fields)
     leaky = {"pages", "page", "search", "snippets", "redirects", "images", "documents"}
