@@ -57,6 +57,15 @@ serve: install
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
 
+## backup: write backups/backup-<timestamp>.tar.gz (rows + media); restore: FILE=<archive>
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/backup-....tar.gz"; exit 2)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) restore "$(FILE)"
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,120 @@
+"""Full backups: every content row plus the media files, in one archive.
+
+The archive (``.tar.gz``) holds ``data.json`` (``dumpdata`` of every row with
+its primary key, content types included, so it loads into any freshly migrated
+database, SQLite or PostgreSQL, without renumbering) and ``media/``. Natural
+keys are not used: audit-log rows keep pointing at deleted pages by id, which
+natural keys cannot express. Derived data is left out and rebuilt on restore:
+the search index, the reference index, sessions, preview snapshots and
+in-admin editing sessions.
+"""
+
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+FORMAT_VERSION = 1
+EXCLUDED_MODELS = [
+    "sessions",
+    "admin.logentry",
+    "cms.previewsnapshot",
+    "wagtailadmin.editingsession",
+    "wagtailcore.referenceindex",
+    "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",
+]
+
+
+def _dump_json() -> str:
+    out = io.StringIO()
+    excludes = []
+    for label in EXCLUDED_MODELS:
+        app_label, _, model_name = label.partition(".")
+        try:
+            # The SQLite FTS table only exists on SQLite, for example.
+            if model_name:
+                apps.get_model(app_label, model_name)
+            else:
+                apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        excludes += ["-e", label]
+    call_command(
+        "dumpdata",
+        *excludes,
+        indent=None,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def create_backup(path: Path) -> dict:
+    """Write the archive to ``path``; return a summary for the caller."""
+    data = _dump_json()
+    rows = len(json.loads(data))
+    media_root = Path(settings.MEDIA_ROOT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:gz") as archive:
+        manifest = json.dumps({"format": FORMAT_VERSION, "rows": rows}).encode()
+        for name, payload in (
+            ("manifest.json", manifest),
+            ("data.json", data.encode()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+        media_files = 0
+        if media_root.exists():
+            for file in sorted(media_root.rglob("*")):
+                if file.is_file():
+                    archive.add(file, arcname=f"media/{file.relative_to(media_root)}")
+                    media_files += 1
+    return {"rows": rows, "media_files": media_files, "path": str(path)}
+
+
+def _safe_members(archive: tarfile.TarFile):
+    for member in archive.getmembers():
+        name = Path(member.name)
+        if (
+            name.is_absolute()
+            or ".." in name.parts
+            or not (member.isfile() or member.isdir())
+        ):
+            raise ValueError(f"refusing unsafe archive member {member.name!r}")
+        yield member
+
+
+def restore_backup(path: Path, *, stdout=None) -> dict:
+    """Replace the database content and media with the archive's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        with tarfile.open(path, "r:gz") as archive:
+            archive.extractall(tmp_path, members=_safe_members(archive))
+        manifest = json.loads((tmp_path / "manifest.json").read_text())
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported backup format {manifest.get('format')!r}")
+        with transaction.atomic():
+            # Empty every table, content types included, so the archive's
+            # rows load with their original primary keys.
+            call_command(
+                "flush", interactive=False, verbosity=0, inhibit_post_migrate=True
+            )
+            call_command("loaddata", str(tmp_path / "data.json"), verbosity=0)
+        media_src = tmp_path / "media"
+        media_root = Path(settings.MEDIA_ROOT)
+        if media_src.exists():
+            media_root.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(media_src, media_root, dirs_exist_ok=True)
+    call_command("update_index", verbosity=0, stdout=stdout or io.StringIO())
+    call_command(
+        "rebuild_references_index", verbosity=0, stdout=stdout or io.StringIO()
+    )
+    return {"rows": manifest["rows"]}
