@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run test test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ run: demo
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## test-e2e: only the browser tests; installs Debian's chromium when it is missing
+test-e2e: install-dev ensure-chromium
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+ensure-chromium:
+	@command -v chromium >/dev/null || { \
+		echo "installing chromium from Debian's packages (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## serve: production settings under gunicorn, static files via whitenoise
 serve: install

@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+pytest_plugins = ["cms.tests.e2e_support"]
+
 GRAPHQL_URL = "/graphql/"
 
 
