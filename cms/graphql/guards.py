@@ -229,16 +229,17 @@ def _parse(query: str, max_tokens: int) -> Prepared:
     try:
         return Prepared(parse(query, max_tokens=max_tokens), ())
     except GraphQLError as error:
-        code = (
-            ErrorCode.TOO_MANY_TOKENS
-            if "tokens. Parsing aborted" in error.message
-            else ErrorCode.GRAPHQL_PARSE_FAILED
-        )
+        if "tokens. Parsing aborted" in error.message:
+            code = ErrorCode.TOO_MANY_TOKENS
+        elif "nested too deeply" in error.message:
+            code = ErrorCode.QUERY_TOO_DEEP
+        else:
+            code = ErrorCode.GRAPHQL_PARSE_FAILED
         return Prepared(None, (_with_code(error, code),))
     except RecursionError:
         return Prepared(
             None,
-            (coded("Document is nested too deeply.", ErrorCode.GRAPHQL_PARSE_FAILED),),
+            (coded("Document is nested too deeply.", ErrorCode.QUERY_TOO_DEEP),),
         )
 
 
