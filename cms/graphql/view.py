@@ -40,6 +40,18 @@ class _ServiceUnavailable(Exception):
     pass
 
 
+class _NoSession(dict):
+    """Stands in for ``request.session``: the API never reads or writes one,
+    and SessionMiddleware must not delete a bad session cookie (that adds
+    ``Set-Cookie`` and ``Vary: Cookie`` to a cacheable response)."""
+
+    accessed = False
+    modified = False
+
+    def is_empty(self) -> bool:
+        return False
+
+
 def _json(data) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
@@ -67,6 +79,9 @@ class PublicGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         # Deliberately not GraphQLView.dispatch: it forces a CSRF cookie.
+        request.session = _NoSession()
+        # A malformed CSRF cookie would otherwise be replaced on the way out.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
         try:
             response = self.handle(request)
         except RequestRejected as rejected:
