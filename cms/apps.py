@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,13 @@ class CmsConfig(AppConfig):
     verbose_name = "Content service"
 
     def ready(self):
-        from cms.graphql import checks, signals  # noqa: F401
+        from cms.graphql import checks, persisted, signals  # noqa: F401
 
         signals.connect()
+        # Load the persisted operations once at startup, not on a request.
+        try:
+            persisted.registry()
+        except OSError:
+            logging.getLogger("cms.graphql").exception(
+                "could not read persisted operations"
+            )
