@@ -60,7 +60,11 @@ def bump_generation() -> None:
     generation otherwise)."""
     _bump()
     try:
-        transaction.on_commit(_bump)
+        connection = transaction.get_connection()
+        # One bump per transaction is enough, however many rows it saves.
+        pending = any(entry[1] is _bump for entry in connection.run_on_commit)
+        if not pending:
+            transaction.on_commit(_bump)
     except Exception:
         logger.warning("could not schedule a generation bump", exc_info=True)
 

@@ -29,6 +29,11 @@ class BrokenCache(BaseCache):
     get_many = set_many = delete_many = _fail
 
 
+@pytest.fixture(autouse=True)
+def _response_cache_on(settings):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+
+
 @pytest.fixture
 def items_calls():
     graphql_schema.CALLS["items"] = 0
@@ -156,3 +161,14 @@ def test_a_broken_cache_degrades_to_no_cache(client, settings, caplog):
     _publish_home("Published while the cache is down")
     assert "response cache unavailable" in caplog.text
     assert "rate-limit counters unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_one_commit_bump_is_scheduled_per_transaction(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for name in ("a", "b", "c"):
+            Collection.get_first_root_node().add_child(name=name)
+    bumps = [c for c in callbacks if c is response_cache._bump]
+    assert len(bumps) == 1

@@ -212,3 +212,10 @@ def test_a_mutation_without_the_custom_header_is_refused(client):
     assert response.json()["errors"][0]["extensions"]["code"] == (
         "CSRF_HEADER_REQUIRED"
     )
+
+
+def test_preview_requests_are_never_publicly_cacheable(client):
+    response = client.get(URL, {"query": QUERY}, HTTP_X_PREVIEW_TOKEN="abc")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert "ETag" not in response
