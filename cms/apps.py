@@ -1,6 +1,20 @@
+import logging
+
 from django.apps import AppConfig
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Content service"
+
+    def ready(self):
+        from cms.graphql import checks, persisted, signals  # noqa: F401
+
+        signals.connect()
+        # Load the persisted operations once at startup, not on a request.
+        try:
+            persisted.registry()
+        except OSError:
+            logging.getLogger("cms.graphql").exception(
+                "could not read persisted operations"
+            )

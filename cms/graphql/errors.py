@@ -2,6 +2,8 @@
 
 Resolvers raise ``ApiError`` (or a subclass) for bad input; anything else that
 escapes a resolver is masked as ``INTERNAL_SERVER_ERROR`` by the view.
+``RequestRejected`` is the transport-level counterpart: the view turns it into
+an HTTP status plus a one-error JSON body.
 """
 
 from graphql import GraphQLError
@@ -19,6 +21,40 @@ class ErrorCode:
     RENDITION_NOT_ALLOWED = "RENDITION_NOT_ALLOWED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
+    # Transport (HTTP) errors.
+    BAD_REQUEST = "BAD_REQUEST"
+    MALFORMED_JSON = "MALFORMED_JSON"
+    BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    CSRF_HEADER_REQUIRED = "CSRF_HEADER_REQUIRED"
+    RATE_LIMITED = "RATE_LIMITED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+    # Document guards, checked before execution.
+    QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+    TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
+    TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+    OPERATION_NOT_SUPPORTED = "OPERATION_NOT_SUPPORTED"
+
+    # Persisted queries.
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
+    PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+
+    # Execution.
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+
 
 class ApiError(GraphQLError):
     """An error caused by the request, reported to the client as is."""
@@ -28,3 +64,37 @@ class ApiError(GraphQLError):
     def __init__(self, message: str, *, code: str | None = None, **extensions):
         extensions = {"code": code or self.code, **extensions}
         super().__init__(message, extensions=extensions)
+
+
+class DeadlineExceeded(ApiError):
+    code = ErrorCode.DEADLINE_EXCEEDED
+
+
+class RequestRejected(Exception):
+    """A request refused before (or instead of) execution.
+
+    ``status`` is the HTTP status; ``headers`` extra response headers (Allow,
+    Retry-After...). Each carries exactly one error with a stable code.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict | None = None,
+        **extensions,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+        self.extensions = extensions
+
+    def as_error(self) -> dict:
+        return {
+            "message": self.message,
+            "extensions": {"code": self.code, **self.extensions},
+        }

@@ -202,6 +202,63 @@ if SEARCH_ENGINE_URL:
 GRAPHENE = {"SCHEMA": "cms.graphql.public_schema.schema"}
 GRAPHQL_MAX_PAGE_SIZE = 50
 GRAPHQL_EXPOSE_GRAPHIQL = DEBUG
+# Introspection, GraphiQL, "Did you mean" suggestions and unmasked internal
+# errors need DEBUG and this flag; either off means production mode.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
+# Guards checked before execution (README: "GraphQL endpoint: limits, errors,
+# caching"). Tests override single keys; missing keys fall back to defaults.
+GRAPHQL_LIMITS = {
+    "MAX_BODY_BYTES": env_int("GRAPHQL_MAX_BODY_BYTES", 128 * 1024),
+    "MAX_QUERY_BYTES": env_int("GRAPHQL_MAX_QUERY_BYTES", 32 * 1024),
+    "MAX_TOKENS": env_int("GRAPHQL_MAX_TOKENS", 5000),
+    "MAX_DEPTH": env_int("GRAPHQL_MAX_DEPTH", 15),
+    "MAX_ALIASES": env_int("GRAPHQL_MAX_ALIASES", 50),
+    "MAX_FIELDS": env_int("GRAPHQL_MAX_FIELDS", 2000),
+    "MAX_DIRECTIVES": env_int("GRAPHQL_MAX_DIRECTIVES", 50),
+    "MAX_COST": env_int("GRAPHQL_MAX_COST", 25000),
+}
+GRAPHQL_REQUEST_TIMEOUT_MS = env_int("GRAPHQL_REQUEST_TIMEOUT_MS", 10000)
+GRAPHQL_DOCUMENT_CACHE_SIZE = env_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 512)
+# Persisted queries: operation files, Apollo APQ registrations, safelist mode.
+GRAPHQL_OPERATIONS_DIR = BASE_DIR / "frontend_contract" / "operations"
+GRAPHQL_SAFELIST = env_bool("GRAPHQL_SAFELIST", False)
+GRAPHQL_APQ_TIMEOUT = env_int("GRAPHQL_APQ_TIMEOUT", 7 * 24 * 3600)
+# HTTP caching of anonymous GET queries and the shared response cache.
+GRAPHQL_CACHE_MAX_AGE = env_int("GRAPHQL_CACHE_MAX_AGE", 60)
+GRAPHQL_RESPONSE_CACHE = env_bool("GRAPHQL_RESPONSE_CACHE", True)
+GRAPHQL_RESPONSE_CACHE_TIMEOUT = env_int("GRAPHQL_RESPONSE_CACHE_TIMEOUT", 300)
+# Saves and deletes of these apps' models bump the response cache generation,
+# except the listed models, which change while content does not.
+GRAPHQL_CACHE_INVALIDATING_APPS = [
+    "home",
+    "content",
+    "search",
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "taggit",
+]
+GRAPHQL_CACHE_IGNORED_MODELS = [
+    "wagtailcore.referenceindex",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.revision",
+    "wagtailcore.taskstate",
+    "wagtailcore.workflowstate",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailcore.uploadedfile",
+    "wagtailimages.rendition",
+]
+# Rate limits per client (X-Api-Key from GRAPHQL_API_KEYS, else the IP).
+GRAPHQL_RATE_LIMIT_ENABLED = env_bool("GRAPHQL_RATE_LIMIT_ENABLED", True)
+GRAPHQL_RATE_LIMIT_WINDOW = env_int("GRAPHQL_RATE_LIMIT_WINDOW", 60)
+GRAPHQL_RATE_LIMIT_REQUESTS = env_int("GRAPHQL_RATE_LIMIT_REQUESTS", 600)
+GRAPHQL_RATE_LIMIT_COST = env_int("GRAPHQL_RATE_LIMIT_COST", 1_000_000)
+GRAPHQL_API_KEYS = env_list("GRAPHQL_API_KEYS", [])
+GRAPHQL_TRUST_X_FORWARDED_FOR = env_bool("GRAPHQL_TRUST_X_FORWARDED_FOR", False)
+GRAPHQL_TRUSTED_PROXY_COUNT = env_int("GRAPHQL_TRUSTED_PROXY_COUNT", 1)
 GRAPPLE = {
     "APPS": ["home", "content", "search"],
     "AUTO_CAMELCASE": True,

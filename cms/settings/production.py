@@ -12,6 +12,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise EnvError("ALLOWED_HOSTS must be set in production (comma-separated)")
 GRAPHQL_EXPOSE_GRAPHIQL = False
+GRAPHQL_INTROSPECTION = False
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",

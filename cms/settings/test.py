@@ -15,4 +15,13 @@ CACHES = {
 }
 MEDIA_ROOT = str(BASE_DIR / ".pytest-media")
 GRAPHQL_EXPOSE_GRAPHIQL = False
+GRAPHQL_INTROSPECTION = False
+# Rate limiting stays on in tests, high enough that only tests lowering it trip.
+GRAPHQL_RATE_LIMIT_ENABLED = True
+GRAPHQL_RATE_LIMIT_REQUESTS = 100_000
+GRAPHQL_RATE_LIMIT_COST = 100_000_000
+GRAPHQL_SAFELIST = False
+# Other apps' tests change rows with queryset.update() (no signals) and query
+# again; the response cache tests switch it on themselves.
+GRAPHQL_RESPONSE_CACHE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,447 @@
+"""Limits checked before a document executes, and the parsed-document cache.
+
+Order for a request: size of the query text, then ``parse`` with a token cap,
+then validation (the cheap limit rules first, graphql-core's standard rules
+only if those pass), then the cost estimate with the request's variables.
+Every refusal is a ``GraphQLError`` with a stable ``extensions.code``.
+
+The limit rules expand fragments themselves, memoising each fragment, so a
+fragment bomb costs linear time; unknown fragments and fragment cycles are
+skipped here and reported by the standard rules as ordinary validation errors.
+"""
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    ValidationRule,
+    get_named_type,
+    parse,
+    specified_rules,
+    validate,
+    visit,
+)
+from graphql.language import Visitor, ast
+
+from cms.graphql.errors import DeadlineExceeded, ErrorCode
+
+DEFAULT_LIMITS = {
+    "MAX_BODY_BYTES": 128 * 1024,
+    "MAX_QUERY_BYTES": 32 * 1024,
+    "MAX_TOKENS": 5000,
+    "MAX_DEPTH": 15,
+    "MAX_ALIASES": 50,
+    "MAX_FIELDS": 2000,
+    "MAX_DIRECTIVES": 50,
+    "MAX_COST": 25000,
+}
+DEFAULT_LIST_SIZE = 10
+
+
+def limits() -> dict:
+    return {**DEFAULT_LIMITS, **getattr(settings, "GRAPHQL_LIMITS", {})}
+
+
+def production_mode() -> bool:
+    """Introspection, suggestions and raw errors need DEBUG and the flag."""
+    return not (settings.DEBUG and getattr(settings, "GRAPHQL_INTROSPECTION", False))
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def coded(message: str, code: str, node=None, **extensions) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": code, **extensions})
+
+
+# --- document metrics -------------------------------------------------------
+
+
+@dataclass
+class _Metrics:
+    depth: int = 0
+    aliases: int = 0
+    fields: int = 0
+    directives: int = 0
+
+
+@dataclass
+class _Walker:
+    """Measures selection sets with fragments expanded (memoised per name)."""
+
+    fragments: dict
+    memo: dict = field(default_factory=dict)
+
+    def selection_set(self, node, stack: tuple) -> _Metrics:
+        total = _Metrics()
+        if node is None:
+            return total
+        for selection in node.selections:
+            total.directives += len(selection.directives or ())
+            if isinstance(selection, FieldNode):
+                child = self.selection_set(selection.selection_set, stack)
+                total.fields += 1 + child.fields
+                total.aliases += (1 if selection.alias else 0) + child.aliases
+                total.directives += child.directives
+                total.depth = max(total.depth, 1 + child.depth)
+            else:
+                child = self._fragment_like(selection, stack)
+                total.fields += child.fields
+                total.aliases += child.aliases
+                total.directives += child.directives
+                total.depth = max(total.depth, child.depth)
+        return total
+
+    def _fragment_like(self, selection, stack: tuple) -> _Metrics:
+        if isinstance(selection, InlineFragmentNode):
+            return self.selection_set(selection.selection_set, stack)
+        name = selection.name.value
+        fragment = self.fragments.get(name)
+        if fragment is None or name in stack:
+            # Unknown fragment or a cycle: the standard rules report it.
+            return _Metrics()
+        if name not in self.memo:
+            metrics = self.selection_set(fragment.selection_set, (*stack, name))
+            metrics.directives += len(fragment.directives or ())
+            self.memo[name] = metrics
+        return self.memo[name]
+
+
+class QueryLimitsRule(ValidationRule):
+    """Depth, aliases (``__typename`` included), fields and directives."""
+
+    def enter_document(self, node: ast.DocumentNode, *_args):
+        fragments = {
+            d.name.value: d
+            for d in node.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        walker = _Walker(fragments)
+        bounds = limits()
+        for definition in node.definitions:
+            if not isinstance(definition, OperationDefinitionNode):
+                continue
+            metrics = walker.selection_set(definition.selection_set, ())
+            metrics.directives += len(definition.directives or ())
+            checks = (
+                (metrics.depth, "MAX_DEPTH", ErrorCode.QUERY_TOO_DEEP, "depth"),
+                (metrics.aliases, "MAX_ALIASES", ErrorCode.TOO_MANY_ALIASES, "aliases"),
+                (metrics.fields, "MAX_FIELDS", ErrorCode.TOO_MANY_FIELDS, "fields"),
+                (
+                    metrics.directives,
+                    "MAX_DIRECTIVES",
+                    ErrorCode.TOO_MANY_DIRECTIVES,
+                    "directives",
+                ),
+            )
+            for value, key, code, what in checks:
+                if value > bounds[key]:
+                    self.report_error(
+                        coded(
+                            f"Operation has {value} {what}; "
+                            f"the limit is {bounds[key]}.",
+                            code,
+                            definition,
+                            limit=bounds[key],
+                        )
+                    )
+        return self.BREAK
+
+
+class NoIntrospectionRule(ValidationRule):
+    """``__schema`` and ``__type`` are refused; ``__typename`` stays allowed."""
+
+    def enter_field(self, node: FieldNode, *_args):
+        if node.name.value in ("__schema", "__type"):
+            self.report_error(
+                coded(
+                    "Introspection is disabled on this endpoint.",
+                    ErrorCode.INTROSPECTION_DISABLED,
+                    node,
+                )
+            )
+
+
+GUARD_RULES = (QueryLimitsRule,)
+
+
+def validation_rules(introspection: bool) -> tuple:
+    """The standard rules plus ours: never a replacement for the standard set."""
+    extra = () if introspection else (NoIntrospectionRule,)
+    return (*specified_rules, *GUARD_RULES, *extra)
+
+
+# --- parse + validate, cached -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    document: ast.DocumentNode | None
+    errors: tuple
+
+
+class DocumentCache:
+    """A bounded LRU of parsed and validated documents, shared by threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+document_cache = DocumentCache(getattr(settings, "GRAPHQL_DOCUMENT_CACHE_SIZE", 512))
+
+
+def _parse(query: str, max_tokens: int) -> Prepared:
+    try:
+        return Prepared(parse(query, max_tokens=max_tokens), ())
+    except GraphQLError as error:
+        if "tokens. Parsing aborted" in error.message:
+            code = ErrorCode.TOO_MANY_TOKENS
+        elif "nested too deeply" in error.message:
+            code = ErrorCode.QUERY_TOO_DEEP
+        else:
+            code = ErrorCode.GRAPHQL_PARSE_FAILED
+        return Prepared(None, (_with_code(error, code),))
+    except RecursionError:
+        return Prepared(
+            None,
+            (coded("Document is nested too deeply.", ErrorCode.QUERY_TOO_DEEP),),
+        )
+
+
+def _with_code(error: GraphQLError, code: str) -> GraphQLError:
+    if (error.extensions or {}).get("code"):
+        return error
+    return GraphQLError(
+        error.message,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        error.original_error,
+        {**(error.extensions or {}), "code": code},
+    )
+
+
+def prepare(schema, query: str, rules: tuple) -> Prepared:
+    """Parse and validate ``query``; a repeated query skips both."""
+    bounds = limits()
+    key = (
+        sha256_hex(query),
+        id(schema),
+        rules,
+        tuple(sorted(bounds.items())),
+    )
+    cached = document_cache.get(key)
+    if cached is not None:
+        return cached
+    prepared = _parse(query, bounds["MAX_TOKENS"])
+    if prepared.document is not None:
+        prepared = Prepared(
+            prepared.document, _validate(schema, prepared.document, rules)
+        )
+    document_cache.put(key, prepared)
+    return prepared
+
+
+def _validate(schema, document, rules: tuple) -> tuple:
+    # The limit rules run alone first: graphql-core's standard rules (the
+    # overlapping-fields check above all) are what a hostile document targets.
+    guards = tuple(r for r in rules if r in GUARD_RULES)
+    others = tuple(r for r in rules if r not in GUARD_RULES)
+    errors = validate(schema, document, guards) if guards else []
+    if not errors:
+        errors = validate(schema, document, others, max_errors=20)
+    return tuple(_with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
+
+
+# --- cost ---------------------------------------------------------------------
+
+
+def estimate_cost(schema, document, operation, variables: dict | None) -> int:
+    """Fields count 1 each; a field with a ``limit`` argument multiplies its
+    children by the limit asked for (or the argument's default)."""
+    fragments = {
+        d.name.value: d
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    variables = variables or {}
+    var_defaults = {
+        v.variable.name.value: v.default_value
+        for v in operation.variable_definitions or ()
+    }
+    memo: dict = {}
+
+    def limit_value(node: FieldNode, field_def) -> int:
+        argument = field_def.args.get("limit")
+        value = None
+        for arg in node.arguments or ():
+            if arg.name.value == "limit":
+                value = _literal(arg.value, variables, var_defaults)
+        if value is None:
+            value = argument.default_value
+        if isinstance(value, bool) or not isinstance(value, int):
+            return DEFAULT_LIST_SIZE
+        return max(value, 0)
+
+    def selection_cost(selection_set, parent_type, stack: tuple) -> int:
+        if selection_set is None or parent_type is None:
+            return 0
+        total = 0
+        fields = getattr(parent_type, "fields", None) or {}
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                field_def = fields.get(selection.name.value)
+                if field_def is None:
+                    total += 1
+                    continue
+                child_type = get_named_type(field_def.type)
+                children = selection_cost(selection.selection_set, child_type, stack)
+                if "limit" in field_def.args:
+                    children *= limit_value(selection, field_def)
+                total += 1 + children
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = (
+                    schema.get_type(condition.name.value) if condition else parent_type
+                )
+                total += selection_cost(selection.selection_set, target, stack)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is None or name in stack:
+                    continue
+                if name not in memo:
+                    target = schema.get_type(fragment.type_condition.name.value)
+                    memo[name] = selection_cost(
+                        fragment.selection_set, target, (*stack, name)
+                    )
+                total += memo[name]
+        return total
+
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    return selection_cost(operation.selection_set, root, ())
+
+
+def _literal(node, variables: dict, var_defaults: dict):
+    if isinstance(node, ast.VariableNode):
+        name = node.name.value
+        if name in variables:
+            return variables[name]
+        default = var_defaults.get(name)
+        return _literal(default, variables, {}) if default is not None else None
+    if isinstance(node, ast.IntValueNode):
+        try:
+            return int(node.value)
+        except ValueError:
+            return None
+    return None
+
+
+def check_cost(schema, document, operation, variables) -> int:
+    cost = estimate_cost(schema, document, operation, variables)
+    bound = limits()["MAX_COST"]
+    if cost > bound:
+        raise coded(
+            f"Query cost {cost} exceeds the limit of {bound}.",
+            ErrorCode.QUERY_TOO_COMPLEX,
+            operation,
+            cost=cost,
+            limit=bound,
+        )
+    return cost
+
+
+def only_typename(operation) -> bool:
+    """True for ``{ __typename }``-style probes, allowed even under a safelist."""
+    if operation.operation != OperationType.QUERY:
+        return False
+    return all(
+        isinstance(s, FieldNode)
+        and s.name.value == "__typename"
+        and not s.selection_set
+        for s in operation.selection_set.selections
+    )
+
+
+def mentions_preview(document) -> bool:
+    """Arguments named like tokens or previews make a response uncacheable."""
+
+    class ArgumentFinder(Visitor):
+        found = False
+
+        def enter_argument(self, node, *_args):
+            name = node.name.value.lower()
+            if "preview" in name or "token" in name:
+                self.found = True
+                return self.BREAK
+            return None
+
+    finder = ArgumentFinder()
+    visit(document, finder)
+    return finder.found
+
+
+# --- execution deadline -----------------------------------------------------
+
+_clock = time.monotonic
+
+
+class DeadlineMiddleware:
+    """Refuses to resolve further fields once the request deadline passed."""
+
+    def __init__(self, deadline: float | None):
+        self.deadline = deadline
+
+    def resolve(self, next_, root, info, **kwargs):
+        if self.deadline is not None and _clock() >= self.deadline:
+            raise DeadlineExceeded(
+                "The request took too long and was stopped.",
+            )
+        return next_(root, info, **kwargs)
+
+
+def deadline_from_settings() -> float | None:
+    timeout_ms = getattr(settings, "GRAPHQL_REQUEST_TIMEOUT_MS", 10000)
+    if timeout_ms is None or timeout_ms <= 0:
+        return None
+    return _clock() + timeout_ms / 1000

@@ -1,0 +1,87 @@
+"""Fixed-window rate limits per client: requests and total query cost.
+
+A client is an ``X-Api-Key`` listed in ``GRAPHQL_API_KEYS`` (unknown keys are
+ignored, so rotating made-up keys cannot dodge the limit), else its IP: the
+socket address, or the ``X-Forwarded-For`` entry added by the trusted proxy
+when ``GRAPHQL_TRUST_X_FORWARDED_FOR`` is on. Counters live in the default
+cache; when it fails, requests are let through.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+
+from cms.graphql.errors import ErrorCode, RequestRejected
+
+logger = logging.getLogger("cms.graphql")
+
+
+def client_id(request) -> str:
+    key = request.headers.get("X-Api-Key", "").strip()
+    if key and key in getattr(settings, "GRAPHQL_API_KEYS", []):
+        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if getattr(settings, "GRAPHQL_TRUST_X_FORWARDED_FOR", False):
+        hops = [
+            h.strip()
+            for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if h.strip()
+        ]
+        count = max(int(getattr(settings, "GRAPHQL_TRUSTED_PROXY_COUNT", 1)), 1)
+        if len(hops) >= count:
+            address = hops[-count]
+    return "ip:" + address[:64]
+
+
+def _enabled() -> bool:
+    return bool(getattr(settings, "GRAPHQL_RATE_LIMIT_ENABLED", True))
+
+
+def _window() -> tuple[int, int]:
+    """Current window index and the seconds left in it."""
+    size = max(int(settings.GRAPHQL_RATE_LIMIT_WINDOW), 1)
+    now = time.time()
+    return int(now // size), max(int(size - now % size), 1)
+
+
+def _add(counter: str, client: str, amount: int, limit: int) -> None:
+    index, retry_after = _window()
+    key = f"gql:rl:{counter}:{client}:{index}"
+    try:
+        cache = caches["default"]
+        cache.add(key, 0, timeout=retry_after + 1)
+        total = cache.incr(key, amount)
+    except Exception:
+        logger.warning("rate-limit counters unavailable", exc_info=True)
+        return
+    if total > limit:
+        raise RequestRejected(
+            429,
+            ErrorCode.RATE_LIMITED,
+            "Too many requests; retry later.",
+            headers={"Retry-After": str(retry_after)},
+            retryAfter=retry_after,
+        )
+
+
+def count_request(request) -> None:
+    if _enabled():
+        _add(
+            "req",
+            client_id(request),
+            1,
+            int(settings.GRAPHQL_RATE_LIMIT_REQUESTS),
+        )
+
+
+def count_cost(request, cost: int) -> None:
+    if _enabled() and cost > 0:
+        _add(
+            "cost",
+            client_id(request),
+            cost,
+            int(settings.GRAPHQL_RATE_LIMIT_COST),
+        )

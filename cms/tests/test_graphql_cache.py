@@ -1,0 +1,174 @@
+"""The shared response cache: hits, keys, invalidation on publish, outages."""
+
+import json
+
+import pytest
+from django.core.cache.backends.base import BaseCache
+from wagtail.models import Collection, Page
+
+from cms.graphql import cache as response_cache
+from cms.tests import graphql_schema
+from home.models import HomePage
+
+pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
+
+URL = "/graphql/"
+ITEMS = "query Items($n: Int) { items(limit: $n) { totalCount } }"
+
+
+class BrokenCache(BaseCache):
+    """Every operation fails, like Redis refusing connections."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def _fail(self, *args, **kwargs):
+        raise ConnectionError("cache down")
+
+    add = get = set = delete = incr = touch = clear = has_key = _fail
+    get_many = set_many = delete_many = _fail
+
+
+@pytest.fixture(autouse=True)
+def _response_cache_on(settings):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+
+
+@pytest.fixture
+def items_calls():
+    graphql_schema.CALLS["items"] = 0
+    return graphql_schema.CALLS
+
+
+def post(client, query, variables=None, **extra):
+    body = {"query": query, "variables": variables or {}}
+    return client.post(
+        URL, data=json.dumps(body), content_type="application/json", **extra
+    )
+
+
+def test_a_repeated_query_is_answered_from_the_cache(client, items_calls):
+    first = post(client, ITEMS, {"n": 2})
+    second = client.get(URL, {"query": ITEMS, "variables": json.dumps({"n": 2})})
+    assert first.json() == second.json()
+    assert items_calls["items"] == 1
+
+
+def test_variables_operation_and_host_are_part_of_the_key(client, items_calls):
+    post(client, ITEMS, {"n": 2})
+    post(client, ITEMS, {"n": 3})
+    post(client, ITEMS, {"n": 2}, HTTP_HOST="localhost")
+    assert items_calls["items"] == 3
+    post(client, ITEMS, {"n": 3})
+    assert items_calls["items"] == 3
+
+
+def test_variables_key_is_canonical():
+    one = response_cache.response_key(1, "d", {"a": 1, "b": 2}, None, "h")
+    two = response_cache.response_key(1, "d", {"b": 2, "a": 1}, None, "h")
+    assert one == two
+    assert one != response_cache.response_key(2, "d", {"a": 1, "b": 2}, None, "h")
+
+
+def test_responses_with_errors_are_not_cached(client):
+    graphql_schema.CALLS["boom"] = 0
+    post(client, "{ boom }")
+    post(client, "{ boom }")
+    assert graphql_schema.CALLS["boom"] == 2
+
+
+def test_preview_requests_bypass_the_cache(client):
+    first = post(client, '{ preview(token: "a") }')
+    assert first.json() == {"data": {"preview": "draft for a"}}
+    assert client.get(URL, {"query": '{ preview(token: "a") }'})["Cache-Control"] == (
+        "no-store"
+    )
+
+
+def test_the_cache_can_be_switched_off(client, settings, items_calls):
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    post(client, ITEMS, {"n": 2})
+    post(client, ITEMS, {"n": 2})
+    assert items_calls["items"] == 2
+
+
+def test_bump_generation_invalidates_every_entry(client, items_calls):
+    post(client, ITEMS, {"n": 2})
+    response_cache.bump_generation()
+    post(client, ITEMS, {"n": 2})
+    assert items_calls["items"] == 2
+
+
+def _publish_home(title):
+    root = Page.get_first_root_node()
+    home = HomePage(title=title, slug="home-test")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    return home
+
+
+@pytest.mark.django_db
+def test_a_published_change_is_seen_on_the_next_request(client):
+    home = _publish_home("Before")
+    query = "{ liveTitles }"
+    assert "Before" in post(client, query).json()["data"]["liveTitles"]
+    home.title = "After"
+    home.save_revision().publish()
+    titles = client.get(URL, {"query": query}).json()["data"]["liveTitles"]
+    assert "After" in titles
+    assert "Before" not in titles
+    home.unpublish()
+    assert "After" not in post(client, query).json()["data"]["liveTitles"]
+
+
+@pytest.mark.django_db
+def test_content_changes_bump_the_generation():
+    before = response_cache.current_generation()
+    Collection.get_first_root_node().add_child(name="Clinic photos")
+    after_collection = response_cache.current_generation()
+    assert after_collection != before
+    home = _publish_home("Home")
+    after_publish = response_cache.current_generation()
+    assert after_publish != after_collection
+    home.delete()
+    assert response_cache.current_generation() != after_publish
+
+
+@pytest.mark.django_db
+def test_unrelated_models_do_not_bump_the_generation(django_user_model):
+    before = response_cache.current_generation()
+    django_user_model.objects.create(username="editor")
+    assert response_cache.current_generation() == before
+
+
+@pytest.mark.django_db
+def test_a_broken_cache_degrades_to_no_cache(client, settings, caplog):
+    settings.CACHES = {
+        "default": {"BACKEND": "cms.tests.test_graphql_cache.BrokenCache"}
+    }
+    for _ in range(2):
+        response = post(client, ITEMS, {"n": 2})
+        assert response.status_code == 200
+        assert response.json() == {"data": {"items": {"totalCount": 100}}}
+    apq = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    missing = client.post(
+        URL, data=json.dumps({"extensions": apq}), content_type="application/json"
+    )
+    assert missing.json()["errors"][0]["extensions"]["code"] == (
+        "PERSISTED_QUERY_NOT_FOUND"
+    )
+    response_cache.bump_generation()  # must not raise either
+    _publish_home("Published while the cache is down")
+    assert "response cache unavailable" in caplog.text
+    assert "rate-limit counters unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_one_commit_bump_is_scheduled_per_transaction(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for name in ("a", "b", "c"):
+            Collection.get_first_root_node().add_child(name=name)
+    bumps = [c for c in callbacks if c is response_cache._bump]
+    assert len(bumps) == 1

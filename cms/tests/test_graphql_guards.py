@@ -1,0 +1,184 @@
+"""Limit rules, cost estimate, document cache, error masking and the deadline."""
+
+import json
+import logging
+
+import pytest
+from graphql import parse, specified_rules
+
+from cms.graphql import guards
+from cms.tests import graphql_schema
+
+pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
+
+URL = "/graphql/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_document_cache():
+    guards.document_cache.clear()
+    yield
+    guards.document_cache.clear()
+
+
+def post(client, query, variables=None, **extra):
+    body = {"query": query}
+    if variables is not None:
+        body["variables"] = variables
+    return client.post(
+        URL, data=json.dumps(body), content_type="application/json", **extra
+    )
+
+
+def codes(response):
+    return [e["extensions"]["code"] for e in response.json().get("errors", [])]
+
+
+def cost_of(query, variables=None):
+    document = parse(query)
+    operation = document.definitions[0]
+    schema = graphql_schema.schema.graphql_schema
+    return guards.estimate_cost(schema, document, operation, variables)
+
+
+def test_the_view_keeps_every_standard_validation_rule():
+    from cms.graphql.view import PublicGraphQLView
+
+    rules = PublicGraphQLView.validation_rules
+    assert set(specified_rules) <= set(rules)
+    assert guards.QueryLimitsRule in rules
+    assert guards.NoIntrospectionRule in rules
+
+
+def test_cost_multiplies_children_by_the_limit_asked_for():
+    assert cost_of("{ apiVersion }") == 1
+    # items (1) + 5 x (items (1) + name (1))
+    assert cost_of("{ items(limit: 5) { items { name } } }") == 11
+    assert cost_of("{ items { items { name } } }") == 21  # default limit 10
+    assert cost_of("query($n: Int) { items(limit: $n) { totalCount } }", {"n": 7}) == 8
+    assert cost_of("query($n: Int = 3) { items(limit: $n) { totalCount } }") == 4
+
+
+def test_cost_counts_fragments_and_survives_cycles():
+    query = (
+        "query { ...A } fragment A on Query { items(limit: 2) { ...B } }"
+        " fragment B on ItemPage { items { name } ...B }"
+    )
+    assert cost_of(query) == 1 + 2 * 2
+
+
+def test_limits_come_from_settings(client, settings):
+    settings.GRAPHQL_LIMITS = {"MAX_DEPTH": 2}
+    assert codes(post(client, "{ items { items { name } } }")) == ["QUERY_TOO_DEEP"]
+    settings.GRAPHQL_LIMITS = {"MAX_DEPTH": 3}
+    assert "errors" not in post(client, "{ items { items { name } } }").json()
+
+
+def test_alias_limit_counts_typename(client, settings):
+    settings.GRAPHQL_LIMITS = {"MAX_ALIASES": 2}
+    ok = post(client, "{ a: __typename b: __typename }")
+    assert "errors" not in ok.json()
+    refused = post(client, "{ a: __typename b: __typename c: __typename }")
+    assert codes(refused) == ["TOO_MANY_ALIASES"]
+
+
+def test_cost_limit_is_checked_with_variables(client, settings):
+    settings.GRAPHQL_LIMITS = {"MAX_COST": 20}
+    query = "query($n: Int) { items(limit: $n) { items { name } } }"
+    assert "errors" not in post(client, query, {"n": 5}).json()
+    response = post(client, query, {"n": 20})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 41, "limit": 20}
+
+
+def test_a_repeated_query_skips_parse_and_validate(client, monkeypatch):
+    calls = {"parse": 0, "validate": 0}
+    real_parse, real_validate = guards.parse, guards.validate
+
+    def counting_parse(*args, **kwargs):
+        calls["parse"] += 1
+        return real_parse(*args, **kwargs)
+
+    def counting_validate(*args, **kwargs):
+        calls["validate"] += 1
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(guards, "parse", counting_parse)
+    monkeypatch.setattr(guards, "validate", counting_validate)
+    query = "query Repeat($n: Int) { items(limit: $n) { totalCount } }"
+    for n in (1, 2, 3):
+        assert post(client, query, {"n": n}).json()["data"]["items"]["totalCount"]
+    assert calls == {"parse": 1, "validate": 2}  # limit rules, then the standard
+    post(client, "{ nope }")
+    post(client, "{ nope }")
+    assert calls["parse"] == 2  # invalid documents are cached too
+
+
+def test_the_document_cache_is_bounded():
+    cache = guards.DocumentCache(2)
+    for key in "abc":
+        cache.put(key, key)
+    assert len(cache) == 2
+    assert cache.get("a") is None
+    assert cache.get("c") == "c"
+
+
+def test_internal_errors_are_masked_and_logged_with_an_error_id(client, caplog):
+    with caplog.at_level(logging.ERROR, logger="cms.graphql"):
+        response = post(client, "{ boom apiVersion }")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["data"] == {"boom": None, "apiVersion": "1.0.0"}
+    (error,) = body["errors"]
+    assert error["message"] == "Internal server error"
+    assert error["path"] == ["boom"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    error_id = error["extensions"]["errorId"]
+    assert "hunter2" not in response.content.decode()
+    (record,) = [r for r in caplog.records if error_id in r.getMessage()]
+    assert record.exc_info[0] is RuntimeError
+
+
+def test_api_errors_pass_through_with_their_code(client):
+    error = post(client, "{ notFound }").json()["errors"][0]
+    assert error["message"] == "No such thing."
+    assert error["extensions"] == {"code": "NOT_FOUND"}
+
+
+def test_debug_mode_allows_introspection_and_suggestions(client, settings):
+    settings.DEBUG = True
+    settings.GRAPHQL_INTROSPECTION = True
+    body = post(client, "{ __schema { queryType { name } } }").json()
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+    message = post(client, "{ itemz { totalCount } }").json()["errors"][0]["message"]
+    assert "Did you mean" in message
+
+
+def test_introspection_flag_off_is_production_mode_even_with_debug(client, settings):
+    settings.DEBUG = True
+    settings.GRAPHQL_INTROSPECTION = False
+    response = post(client, "{ __schema { queryType { name } } }")
+    assert codes(response) == ["INTROSPECTION_DISABLED"]
+    assert "Did you mean" not in post(client, "{ itemz }").content.decode()
+    masked = post(client, "{ boom }").json()["errors"][0]
+    assert "debugMessage" not in masked["extensions"]
+
+
+def test_typename_works_in_production_mode(client):
+    assert post(client, "{ __typename }").json() == {"data": {"__typename": "Query"}}
+
+
+def test_the_deadline_stops_execution_with_one_coded_error(client, monkeypatch):
+    ticks = iter(range(0, 10_000, 4))  # each field "takes" 4 seconds
+    monkeypatch.setattr(guards, "_clock", lambda: next(ticks))
+    response = post(client, "{ items(limit: 5) { items { id name } } }")
+    body = response.json()
+    assert response.status_code == 200
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["DEADLINE_EXCEEDED"]
+
+
+def test_no_deadline_when_the_timeout_is_zero(client, settings):
+    settings.GRAPHQL_REQUEST_TIMEOUT_MS = 0
+    assert guards.deadline_from_settings() is None
+    assert "errors" not in post(client, "{ items { totalCount } }").json()
