@@ -8,6 +8,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
+PYTEST_WORKERS ?= -n 2
 
 .PHONY: run test test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
 
@@ -45,7 +47,7 @@ run: demo
 
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-e2e: only the browser tests; installs Debian's chromium when it is missing
 test-e2e: install-dev ensure-chromium

@@ -1,18 +1,32 @@
 """Demo site: the home page as the root of the default site (idempotent)."""
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
 
 HOME_TITLE = "Dynamic Physical Therapy"
 
 
+def ensure_tree_root() -> Page:
+    """The tree root and default locale, recreated if a flush removed them."""
+    from django.conf import settings
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    return root
+
+
 @transaction.atomic
 def load_site(stdout) -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = ensure_tree_root()
         # Wagtail's initial migration creates a placeholder "Welcome" page on
         # the default site; the home page takes over its slug and site.
         placeholder = Page.objects.filter(depth=2, slug="home").exclude(

@@ -4,37 +4,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from graphql import (
-    GraphQLEnumType,
-    GraphQLSchema,
-    get_nullable_type,
-    lexicographic_sort_schema,
-    print_schema,
-)
 
-
-def _fix_enum_defaults(schema: GraphQLSchema) -> None:
-    """Grapple declares some enum argument defaults by their raw value
-    (``searchOperator = "and"``), which the printer cannot serialise; use the
-    enum member carrying that value instead."""
-    for type_ in schema.type_map.values():
-        for field in (getattr(type_, "fields", None) or {}).values():
-            for argument in field.args.values():
-                enum = get_nullable_type(argument.type)
-                if not isinstance(enum, GraphQLEnumType):
-                    continue
-                default = argument.default_value
-                for value in enum.values.values():
-                    if getattr(value.value, "value", None) == default:
-                        argument.default_value = value.value
-
-
-def schema_sdl() -> str:
-    from grapple.schema import schema
-
-    sorted_schema = lexicographic_sort_schema(schema.graphql_schema)
-    _fix_enum_defaults(sorted_schema)
-    return print_schema(sorted_schema) + "\n"
+from frontend_contract.tools import live_sdl
 
 
 class Command(BaseCommand):
@@ -56,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        sdl = schema_sdl()
+        sdl = live_sdl()
         if options["to_stdout"]:
             self.stdout.write(sdl, ending="")
             return
