@@ -658,6 +658,22 @@ def main() -> None:
         if pid in rss_after
     ]
     notes = list(fx["notes"]) + problems
+    placeholders = sorted(set(ops.OPERATIONS) - set(fx["valid"]))
+    if placeholders:
+        # The placeholder's cost is not the operation's: keep the key, no number.
+        queries["placeholder"] = queries[placeholders[0]]
+        sizes["placeholder"] = sizes[placeholders[0]]
+        for name in placeholders:
+            queries[name] = sizes[name] = None
+    detail_queries = queries.get(ops.DETAIL_OPERATION)
+    if detail_queries and queries["cached_hit"] >= detail_queries:
+        notes.append(
+            f"gql_cached is not hitting the response cache: a repeated request "
+            f"ran {queries['cached_hit']} SQL queries"
+        )
+    for name, runs in rounds.items():
+        if any(r["errors"] for r in runs):
+            notes.append(f"{name}: wrk counted errors (see rounds.{name})")
     if set(rss_before) != set(rss_after):
         notes.append("a worker was replaced during the soak")
     warm_rounds = {n: rs[1:] or rs for n, rs in rounds.items()}
@@ -683,7 +699,7 @@ def main() -> None:
             "round_seconds": config.duration,
             "soak_s": config.soak,
             "cpus": os.cpu_count(),
-            "placeholders": sorted(set(ops.OPERATIONS) - set(fx["valid"])),
+            "placeholders": placeholders,
             "operation_checks": fx["operations"],
             "notes": notes,
             "gunicorn_log": str(server.log_path),
