@@ -587,8 +587,16 @@ def print_report(results: dict) -> None:
         log(f"note: {note}")
     log("")
     log("Ratios:")
+    placeholders = set(results["meta"]["placeholders"])
+    needs = {
+        "detail_vs_api_v2": {ops.DETAIL_OPERATION},
+        "list_vs_api_v2": {ops.LIST_OPERATION},
+        "cached_vs_hello": {ops.DETAIL_OPERATION, ops.LIST_OPERATION},
+        "mix_vs_hello": set(ops.OPERATIONS),
+    }
     for key, value in results["ratios"].items():
-        log(f"  {key:<20} {value}")
+        flag = "  (placeholder query)" if needs.get(key, set()) & placeholders else ""
+        log(f"  {key:<20} {value}{flag}")
     log("Targets:")
     for key, value in results["targets"].items():
         verdict = {True: "pass", False: "FAIL", None: "n/a"}[value["pass"]]
