@@ -64,6 +64,14 @@ serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
+$(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
+	$(PIP) install --quiet -r requirements-bench.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+## bench: load test GraphQL vs hello-world and Wagtail API v2 (QUICK=1: smoke run)
+bench: $(VENV)/.bench-installed
+	QUICK=$(QUICK) $(PY) bench/run.py
+
 ## schema: regenerate frontend_contract/schema.graphql
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema

@@ -20,6 +20,13 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Benchmark-only routes (make bench); see cms/bench.py. Before Wagtail's
+# catch-all so they are reachable.
+if settings.BENCH_ENDPOINTS:
+    from cms.bench import bench_urlpatterns
+
+    urlpatterns += bench_urlpatterns()
+
 # Wagtail serves page URLs last; the frontend is headless, so these only
 # matter for previews and redirects.
 urlpatterns += [path("", include(wagtail_urls))]

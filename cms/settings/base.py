@@ -313,3 +313,17 @@ LOGGING = {
 
 # Draft preview on the headless frontend (cms/preview.py).
 PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)
+
+# Benchmark-only endpoints (make bench): a hello-world view, Wagtail's REST API
+# v2 as a baseline, and an X-SQL-Queries header on every response. Off unless
+# BENCH_ENDPOINTS is true; never enable it on a public deployment.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    # Neither app has models, so migrations are unaffected; grapple stays last.
+    INSTALLED_APPS[
+        INSTALLED_APPS.index("grapple") : INSTALLED_APPS.index("grapple")
+    ] = [
+        "rest_framework",
+        "wagtail.api.v2",
+    ]
+    MIDDLEWARE = ["cms.bench.QueryCountMiddleware", *MIDDLEWARE]

@@ -1,0 +1,212 @@
+"""What ``make bench`` sends: the GraphQL operations and the REST baseline.
+
+This is the one file to edit when the schema changes. Each operation has a
+name (used as ``queries_per_request.<name>`` in the results), the query text,
+a variables generator and its weight in the uncached mix (percent).
+
+``run.py`` checks every operation against the real schema before the load
+starts. One that fails (an unknown field, a GraphQL error) is replaced by
+``PLACEHOLDER_QUERY`` and listed under ``meta.placeholders`` in the results,
+so the plumbing still runs end to end while the API is being built, and
+nobody mistakes those numbers for the real thing. ``BENCH_STRICT=1`` makes
+that a hard failure instead.
+
+``collect_fixtures`` runs inside Django (production settings, the bench
+database) and gathers the slugs and terms that the generators pick from.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from random import Random
+
+# --- GraphQL -----------------------------------------------------------------
+
+PLACEHOLDER_QUERY = "query Placeholder { __typename apiVersion }"
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    query: str
+    variables: Callable[[dict, Random], dict]
+    weight: int  # share of the uncached mix, in percent
+    group: str  # "list", "detail", "trainers" or "search"
+
+
+ARTICLE_LIST_QUERY = """
+query ArticleList($limit: Int, $offset: Int) {
+  articles(limit: $limit, offset: $offset) {
+    totalCount
+    items {
+      id
+      title
+      slug
+      url
+      firstPublishedAt
+    }
+  }
+}
+"""
+
+ARTICLE_DETAIL_QUERY = """
+query ArticleDetail($slug: String!) {
+  article(slug: $slug) {
+    id
+    title
+    slug
+    url
+    firstPublishedAt
+    lastPublishedAt
+    seoTitle
+    searchDescription
+  }
+}
+"""
+
+TRAINER_FILTERED_QUERY = """
+query TrainerDirectory($limit: Int, $offset: Int) {
+  trainers(limit: $limit, offset: $offset) {
+    totalCount
+    items {
+      slug
+    }
+  }
+}
+"""
+
+TRAINER_NEAR_QUERY = """
+query TrainersNearMe($near: NearInput, $limit: Int) {
+  trainers(near: $near, limit: $limit) {
+    totalCount
+    items {
+      slug
+    }
+  }
+}
+"""
+
+SEARCH_QUERY = """
+query Search($query: String!, $limit: Int) {
+  search(query: $query, limit: $limit) {
+    totalCount
+    items {
+      __typename
+    }
+  }
+}
+"""
+
+
+def _article_list_vars(fx: dict, rng: Random) -> dict:
+    pages = max(1, min(fx.get("article_count", 0), 200) // 10)
+    return {"limit": 10, "offset": 10 * rng.randrange(pages)}
+
+
+def _article_detail_vars(fx: dict, rng: Random) -> dict:
+    slugs = fx.get("article_slugs") or ["physical-therapy-or-personal-training"]
+    return {"slug": rng.choice(slugs)}
+
+
+def _trainer_filtered_vars(fx: dict, rng: Random) -> dict:
+    return {"limit": 20, "offset": 20 * rng.randrange(5)}
+
+
+def _trainer_near_vars(fx: dict, rng: Random) -> dict:
+    # Around Chicago (the clinic's time zone); jitter so the cache cannot help.
+    lat = 41.88 + rng.uniform(-0.3, 0.3)
+    lng = -87.63 + rng.uniform(-0.3, 0.3)
+    return {
+        "near": {"latitude": round(lat, 4), "longitude": round(lng, 4)},
+        "limit": 20,
+    }
+
+
+def _search_vars(fx: dict, rng: Random) -> dict:
+    terms = fx.get("search_terms") or ["physical therapy", "trainer", "knee"]
+    return {"query": rng.choice(terms), "limit": 10}
+
+
+OPERATIONS: dict[str, Operation] = {
+    op.name: op
+    for op in [
+        Operation("articleList", ARTICLE_LIST_QUERY, _article_list_vars, 35, "list"),
+        Operation(
+            "articleDetail", ARTICLE_DETAIL_QUERY, _article_detail_vars, 35, "detail"
+        ),
+        Operation(
+            "trainerDirectory",
+            TRAINER_FILTERED_QUERY,
+            _trainer_filtered_vars,
+            10,
+            "trainers",
+        ),
+        Operation(
+            "trainersNearMe", TRAINER_NEAR_QUERY, _trainer_near_vars, 10, "trainers"
+        ),
+        Operation("search", SEARCH_QUERY, _search_vars, 10, "search"),
+    ]
+}
+
+# The operations the single-operation scenarios use.
+LIST_OPERATION = "articleList"
+DETAIL_OPERATION = "articleDetail"
+# The cached scenario repeats this many distinct requests per operation, so
+# after the first round nearly every request is a response-cache hit.
+CACHED_DISTINCT_REQUESTS = 8
+# How GraphQL requests travel: "POST" (JSON body) or "GET" (query string).
+TRANSPORT = "POST"
+# Header that makes the response cache step aside (honoured only when
+# settings.BENCH_ENDPOINTS is true).
+BYPASS_CACHE_HEADER = "X-Bench-Bypass-Cache"
+
+# --- Wagtail REST API v2 baseline ---------------------------------------------
+
+ARTICLE_PAGE_TYPE = "content.ArticlePage"
+FALLBACK_PAGE_TYPE = "home.HomePage"  # until articles exist on this branch
+# Asked for in the list, to match the GraphQL list's item fields; names the
+# model does not expose are dropped (and noted) by the probe.
+API_V2_LIST_FIELDS = ["slug", "first_published_at"]
+API_V2_LIST_LIMIT = 10
+
+
+def collect_fixtures() -> dict:
+    """Slugs, ids and search terms from the bench database (live, public)."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    fixtures: dict = {"notes": []}
+    page_type = ARTICLE_PAGE_TYPE
+    try:
+        model = apps.get_model(*ARTICLE_PAGE_TYPE.split("."))
+    except LookupError:
+        page_type = FALLBACK_PAGE_TYPE
+        model = apps.get_model(*FALLBACK_PAGE_TYPE.split("."))
+        fixtures["notes"].append(
+            f"{ARTICLE_PAGE_TYPE} does not exist: the REST baseline serves "
+            f"{FALLBACK_PAGE_TYPE} pages instead"
+        )
+    pages = model.objects.live().public().order_by("-first_published_at", "pk")
+    rows = list(pages.values_list("pk", "slug", "title")[:500])
+    fixtures["page_type"] = page_type
+    fixtures["article_count"] = pages.count()
+    fixtures["article_ids"] = [pk for pk, _, _ in rows]
+    fixtures["article_slugs"] = [slug for _, slug, _ in rows]
+    words = sorted(
+        {w.lower() for _, _, title in rows for w in title.split() if len(w) > 4}
+    )
+    fixtures["search_terms"] = words[:50] or ["therapy"]
+    fixtures["all_page_count"] = Page.objects.live().public().count()
+
+    exposed = {f.name for f in getattr(model, "api_fields", [])} | {
+        "slug",
+        "first_published_at",
+        "seo_title",
+        "search_description",
+        "show_in_menus",
+    }
+    fields = [f for f in API_V2_LIST_FIELDS if f in exposed]
+    dropped = sorted(set(API_V2_LIST_FIELDS) - set(fields))
+    if dropped:
+        fixtures["notes"].append(f"REST list fields not exposed: {dropped}")
+    fixtures["api_v2_list_fields"] = fields
+    return fixtures

@@ -1,0 +1,90 @@
+"""Benchmark-only endpoints and instrumentation for ``make bench``.
+
+Installed only when ``BENCH_ENDPOINTS`` is true (see the end of
+``cms/settings/base.py`` and ``cms/urls.py``); production never serves them.
+The harness compares the GraphQL API against two baselines on the same server:
+a hello-world Django view and Wagtail's REST API v2 serving the same pages.
+"""
+
+from contextlib import ExitStack
+
+from django.db import connections
+from django.http import JsonResponse
+from django.urls import path
+
+SQL_QUERIES_HEADER = "X-SQL-Queries"
+
+
+class _QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class QueryCountMiddleware:
+    """Count the SQL statements a request runs and report them in a header.
+
+    Installed outermost so session, auth and response-cache lookups count too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        counter = _QueryCounter()
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(counter))
+            response = self.get_response(request)
+        response[SQL_QUERIES_HEADER] = str(counter.count)
+        return response
+
+
+def hello(request):
+    """The floor: the cheapest JSON response Django can give on this stack."""
+    return JsonResponse({"hello": "world"})
+
+
+def _ensure_api_fields():
+    """Expose each page model's GraphQL fields through the REST API too.
+
+    Wagtail API v2 only serialises fields listed in ``api_fields``; without
+    them it would answer with a title and metadata only, and the comparison
+    would flatter it. Only concrete columns (StreamFields and foreign keys
+    included) are added, and only to models that declare no ``api_fields``.
+    """
+    from django.core.exceptions import FieldDoesNotExist
+    from wagtail.api import APIField
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():
+        if model.__dict__.get("api_fields"):
+            continue
+        names = []
+        for graphql_field in getattr(model, "graphql_fields", []):
+            name = getattr(graphql_field, "field_source", None) or getattr(
+                graphql_field, "field_name", None
+            )
+            try:
+                field = model._meta.get_field(name)
+            except (FieldDoesNotExist, TypeError):
+                continue
+            if field.concrete and not field.many_to_many and name not in names:
+                names.append(name)
+        model.api_fields = [APIField(name) for name in names]
+
+
+def bench_urlpatterns():
+    from wagtail.api.v2.router import WagtailAPIRouter
+    from wagtail.api.v2.views import PagesAPIViewSet
+
+    _ensure_api_fields()
+    api_router = WagtailAPIRouter("bench_wagtailapi")
+    api_router.register_endpoint("pages", PagesAPIViewSet)
+    return [
+        path("bench/hello", hello, name="bench_hello"),
+        path("api/v2/", api_router.urls),
+    ]
