@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ ensure-chromium:
 	@command -v chromium >/dev/null || { \
 		echo "installing chromium from Debian's packages (needs root)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## fuzz: schemathesis (GraphQL mode) against a live server; FUZZ_SECONDS bounds it
+fuzz: install-dev
+	scripts/fuzz.sh
 
 ## serve: production settings under gunicorn, static files via whitenoise
 serve: install
