@@ -15,7 +15,9 @@ def draw(title: str, size=(1600, 900), colours=((22, 96, 136), (120, 190, 170)))
     start, end = colours
     for x in range(width):
         mix = x / max(width - 1, 1)
-        colour = tuple(round(a + (b - a) * mix) for a, b in zip(start, end))
+        colour = tuple(
+            round(a + (b - a) * mix) for a, b in zip(start, end, strict=True)
+        )
         pixels.line([(x, 0), (x, height)], fill=colour)
     pixels.ellipse(
         [width * 0.6, height * 0.2, width * 0.9, height * 0.8], outline="white", width=8

@@ -202,7 +202,7 @@ class ArticlePage(Page):
             "body_text",
             required=True,
             source="graphql_body_text",
-            description="The whole body as plain text, paragraphs split by blank lines.",
+            description="The body as plain text, paragraphs split by blank lines.",
         ),
     ]
 
