@@ -200,10 +200,10 @@ class BodyHeading(BlockBase):
     class Meta:
         description = "A section heading."
 
-    text = graphene.String(required=True, description="Heading text.")
+    heading = graphene.String(required=True, description="Heading text.")
     level = graphene.Int(required=True, description="Heading level, 2 to 4.")
 
-    def resolve_text(self, info):
+    def resolve_heading(self, info):
         return self.value["text"]
 
     def resolve_level(self, info):
