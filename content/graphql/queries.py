@@ -6,9 +6,10 @@ Resolvers only return live, public pages and live snippets.
 
 import graphene
 from django.db.models import Prefetch
+from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
-from content.graphql.types import CredentialKindEnum, model_type
+from content.graphql.types import CredentialKindEnum, TagType, model_type
 from content.models import (
     ArticlePage,
     ArticlePageAuthor,
@@ -72,6 +73,8 @@ CredentialList = page_type(
     "A page of catalogue credentials.",
 )
 
+ArticleTagList = page_type("ArticleTagList", TagType, "A page of article tags.")
+
 
 class ContentQuery(graphene.ObjectType):
     articles = graphene.Field(
@@ -87,6 +90,11 @@ class ContentQuery(graphene.ObjectType):
         lambda: model_type("content.ArticlePage"),
         slug=graphene.String(required=True, description="The article's slug."),
         description="One published article by slug; null if none is live.",
+    )
+    article_tags = graphene.Field(
+        graphene.NonNull(ArticleTagList),
+        description="Tags used by published articles, alphabetical.",
+        **pagination_args(default_limit=50),
     )
     comparison_tables = graphene.Field(
         graphene.NonNull(ComparisonTableList),
@@ -114,6 +122,18 @@ class ContentQuery(graphene.ObjectType):
 
     def resolve_article(self, info, slug):
         return public_articles().filter(slug=slug).first()
+
+    def resolve_article_tags(self, info, limit, offset):
+        tags = (
+            Tag.objects.filter(
+                content_articlepagetag_items__content_object__in=ArticlePage.objects.live()
+                .public()
+                .values("pk")
+            )
+            .distinct()
+            .order_by("name", "id")
+        )
+        return paginate(tags, limit, offset)
 
     def resolve_comparison_tables(self, info, limit, offset):
         return paginate(live_tables().order_by("title", "id"), limit, offset)

@@ -4,7 +4,12 @@ from django import forms
 from django.db import models
 from grapple.models import GraphQLField, GraphQLString
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    ObjectList,
+    PublishingPanel,
+    TabbedInterface,
+)
 from wagtail.blocks import CharBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -101,6 +106,7 @@ class ComparisonTable(
                 ],
                 heading="Sources",
             ),
+            ObjectList([PublishingPanel()], heading="Scheduling"),
         ]
     )
     search_fields = [

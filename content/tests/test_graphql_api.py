@@ -162,3 +162,74 @@ def test_every_content_field_in_the_schema_has_a_description(db):
         if not field.description and field_name not in inherited | {"id"}
     ]
     assert undocumented == []
+
+
+def test_article_tags_list_only_tags_of_published_articles(make_article, gql):
+    for slug, tags, live in [
+        ("one", ["rehab"], True),
+        ("two", ["rehab", "strength"], True),
+        ("draft", ["secret"], False),
+    ]:
+        article = make_article(slug=slug, live=live)
+        article.tags.add(*tags)
+        article.save()  # cluster tags are written on save
+
+    data = gql.data("{ articleTags { totalCount items { name slug } } }")
+
+    assert [t["name"] for t in data["articleTags"]["items"]] == ["rehab", "strength"]
+
+
+def test_every_body_block_type_is_served_typed(make_article, gql):
+    image = demo_image("Block image", "block.png", "A block image", size=(40, 20))
+    make_article(
+        slug="all-blocks",
+        body=[
+            {"type": "heading", "value": {"text": "H", "level": "h3"}},
+            {
+                "type": "image",
+                "value": {"image": image.pk, "alt_text": "Alt", "caption": "Cap"},
+            },
+            {
+                "type": "video",
+                "value": {
+                    "video": "https://www.youtube.com/watch?v=abc",
+                    "title": "Demo video",
+                    "caption": "",
+                },
+            },
+            {
+                "type": "inline_comparison_table",
+                "value": {
+                    "title": "Inline",
+                    "columns": ["A", "B"],
+                    "rows": [{"criterion": "C", "cells": ["<p>a</p>", "<p>b</p>"]}],
+                    "footnotes": "<p>Note.</p>",
+                },
+            },
+        ],
+    )
+    query = """{ article(slug: "all-blocks") { body { __typename
+      ... on BodyHeading { heading level }
+      ... on BodyImage { caption image { alt } }
+      ... on BodyVideo { url title }
+      ... on BodyInlineComparisonTable { title columns rows { criterion cells { text } }
+                                         footnotes { text } } } } }"""
+
+    body = gql.data(query)["article"]["body"]
+
+    assert body == [
+        {"__typename": "BodyHeading", "heading": "H", "level": 3},
+        {"__typename": "BodyImage", "caption": "Cap", "image": {"alt": "Alt"}},
+        {
+            "__typename": "BodyVideo",
+            "url": "https://www.youtube.com/watch?v=abc",
+            "title": "Demo video",
+        },
+        {
+            "__typename": "BodyInlineComparisonTable",
+            "title": "Inline",
+            "columns": ["A", "B"],
+            "rows": [{"criterion": "C", "cells": [{"text": "a"}, {"text": "b"}]}],
+            "footnotes": {"text": "Note."},
+        },
+    ]
