@@ -41,11 +41,14 @@ def public_articles():
         .public()
         .select_related("hero_image")
         .prefetch_related(
+            # Renditions are prefetched so that srcset on a list does not
+            # cost a query per image (Wagtail reads the prefetch cache).
+            "hero_image__renditions",
             Prefetch(
                 "article_authors",
-                queryset=ArticlePageAuthor.objects.select_related(
-                    "author__photo"
-                ).order_by("sort_order"),
+                queryset=ArticlePageAuthor.objects.select_related("author__photo")
+                .prefetch_related("author__photo__renditions")
+                .order_by("sort_order"),
             ),
             "tags",
             "credentials",

@@ -67,6 +67,20 @@ def test_article_list_query_count_does_not_grow_with_page_size(
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_article_list_with_renditions_costs_the_same_for_2_or_10_items(
+    make_article, gql, django_assert_max_num_queries
+):
+    add_authored_articles(make_article, 10)
+    query = """query($limit: Int) { articles(limit: $limit) { items {
+      heroImage { srcset(filters: ["width-400", "width-800"]) } } } }"""
+    gql.data(query, {"limit": 10})  # renditions are made on first request
+
+    with django_assert_max_num_queries(8) as small:
+        gql.data(query, {"limit": 2})
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        gql.data(query, {"limit": 10})
+
+
 def test_article_detail_costs_a_small_constant_number_of_queries(
     demo, gql, django_assert_max_num_queries
 ):

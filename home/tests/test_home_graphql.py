@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 
 from home.demo import load_organisation_settings, load_site
-from home.models import OrganisationSettings
+from home.models import HomePageFeaturedArticle, OrganisationSettings
 
 SETTINGS = "{ organisationSettings { clinicName bookingUrl socialLinks { platform } } }"
 
@@ -37,3 +37,16 @@ def test_unpublished_home_page_is_not_served(gql):
     home.unpublish()
 
     assert gql.data("{ homePage { title } }") == {"homePage": None}
+
+
+def test_home_page_features_only_published_articles(make_article, home, gql):
+    live, draft = make_article(slug="live"), make_article(slug="draft", live=False)
+    home.featured_articles = [
+        HomePageFeaturedArticle(article=draft),
+        HomePageFeaturedArticle(article=live),
+    ]
+    home.save_revision().publish()
+
+    data = gql.data("{ homePage { featuredArticles { slug } } }")
+
+    assert data["homePage"]["featuredArticles"] == [{"slug": "live"}]
