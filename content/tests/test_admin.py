@@ -171,3 +171,19 @@ def test_editor_saves_a_draft_table_that_the_api_does_not_serve(client, editor, 
     assert gql.data('{ comparisonTable(slug: "pt-vs-trainers") { title } }') == {
         "comparisonTable": None
     }
+
+
+def test_editor_previews_a_table_before_publishing(client, editor):
+    table = ComparisonTableFactory(title="Previewed table")
+    client.force_login(editor)
+    url = reverse(
+        "wagtailsnippets_content_comparisontable:preview_on_edit", args=(table.pk,)
+    )
+    form = table_form([("Ongoing Education", ["<p>Cell A</p>", "<p>Cell B</p>"])])
+
+    assert client.post(url, form).json()["is_valid"] is True
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert b"Cell A" in response.content
+    assert b"Ongoing Education" in response.content
