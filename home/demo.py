@@ -4,7 +4,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from home.models import HomePage
+from home.models import HomePage, HomePageFeaturedArticle, OrganisationSettings
 
 HOME_TITLE = "Dynamic Physical Therapy"
 
@@ -62,3 +62,68 @@ def load_site(stdout) -> HomePage:
         site.save()
         stdout.write("  pointed default site at the home page")
     return home
+
+
+SOCIAL_LINKS = [
+    ("facebook", "https://www.facebook.com/dynamicphysicaltherapy", "Facebook"),
+    ("instagram", "https://www.instagram.com/dynamicphysicaltherapy", "Instagram"),
+    ("youtube", "https://www.youtube.com/@dynamicphysicaltherapy", "YouTube"),
+    ("google", "https://g.page/dynamicphysicaltherapy", "Google"),
+    ("jane_app", "https://dynamicphysicaltherapy.janeapp.com/", "Jane App"),
+]
+
+
+@transaction.atomic
+def load_organisation_settings(stdout) -> OrganisationSettings:
+    site = Site.objects.get(is_default_site=True)
+    settings, created = OrganisationSettings.objects.get_or_create(site=site)
+    if created or not settings.social_links:
+        settings.clinic_name = HOME_TITLE
+        settings.city = "Wisconsin Rapids"
+        settings.state = "WI"
+        settings.booking_url = SOCIAL_LINKS[-1][1]
+        settings.social_links = [
+            {
+                "type": "social_link",
+                "value": {
+                    "platform": platform,
+                    "url": url,
+                    "link_text": f"Check us out on {name}!",
+                },
+            }
+            for platform, url, name in SOCIAL_LINKS
+        ]
+        settings.save()
+        stdout.write("  saved organisation settings and social links")
+    return settings
+
+
+@transaction.atomic
+def load_home_features(home: HomePage, articles, stdout) -> None:
+    """Feature the demo articles and add the call to action, once."""
+    if home.featured_articles.exists() or home.call_to_action:
+        return
+    from content.demo.images import demo_image
+
+    home.hero_image = demo_image(
+        "Demo home hero", "demo-home-hero.png", "Abstract blue-green gradient"
+    )
+    home.hero_image_alt = "Abstract blue-green gradient"
+    home.featured_articles = [
+        HomePageFeaturedArticle(article=article) for article in articles
+    ]
+    home.call_to_action = [
+        {
+            "type": "call_to_action",
+            "value": {
+                "heading": "Start with a physical therapist",
+                "text": "<p>We diagnose and treat, then connect you with our "
+                "partner trainers.</p>",
+                "button_label": "Book on Jane App",
+                "page": None,
+                "external_url": SOCIAL_LINKS[-1][1],
+            },
+        }
+    ]
+    home.save_revision().publish()
+    stdout.write("  featured articles on the home page")

@@ -1,7 +1,25 @@
 from django.db import models
-from grapple.models import GraphQLString
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from grapple.models import GraphQLField, GraphQLString
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+
+from content.blocks import CallToActionBlock, SocialLinkBlock
+
+
+def _graphql():
+    # Imported lazily: the GraphQL types import the models.
+    from home import graphql
+
+    return graphql
 
 
 class HomePage(Page):
@@ -15,14 +33,66 @@ class HomePage(Page):
     hero_text = models.TextField(
         blank=True, help_text="One or two sentences under the hero heading."
     )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(
+        max_length=250, blank=True, help_text="Describe the image for screen readers."
+    )
+    call_to_action = StreamField(
+        [("call_to_action", CallToActionBlock())],
+        blank=True,
+        max_num=1,
+        help_text="The button block near the bottom of the page.",
+    )
 
-    content_panels = Page.content_panels + [
+    hero_panels = [
         FieldPanel("hero_heading"),
         FieldPanel("hero_text"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Image"
+        ),
     ]
+    featured_panels = [
+        InlinePanel("featured_articles", label="Featured articles", max_num=6),
+        # Integrator: featured trainers go here once TrainerProfilePage exists.
+        FieldPanel("call_to_action"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(Page.content_panels + hero_panels, heading="Hero"),
+            ObjectList(featured_panels, heading="Featured"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
     graphql_fields = [
-        GraphQLString("hero_heading", description="Hero heading."),
-        GraphQLString("hero_text", description="Hero text under the heading."),
+        GraphQLString("hero_heading", required=True, description="Hero heading."),
+        GraphQLString(
+            "hero_text", required=True, description="Hero text under the heading."
+        ),
+        GraphQLField(
+            "hero_image",
+            lambda: _graphql().types().ResponsiveImage,
+            source="graphql_hero_image",
+            description="Hero image with alt text and renditions.",
+        ),
+        GraphQLField(
+            "featured_articles",
+            lambda: _graphql().featured_articles_type(),
+            source="graphql_featured_articles",
+            description="Featured articles in editor order (published ones only).",
+        ),
+        GraphQLField(
+            "call_to_action",
+            lambda: _graphql().types().BodyCallToAction,
+            source="graphql_call_to_action",
+            description="The call to action, if any.",
+        ),
     ]
 
     max_count = 1
@@ -30,3 +100,96 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def graphql_hero_image(self, info, **kwargs):
+        return _graphql().types().image_value(self.hero_image, self.hero_image_alt)
+
+    def graphql_featured_articles(self, info, **kwargs):
+        return _graphql().featured_articles(self)
+
+    def graphql_call_to_action(self, info, **kwargs):
+        blocks = _graphql().types().resolve_stream(self.call_to_action, info)
+        return blocks[0] if blocks else None
+
+
+class HomePageFeaturedArticle(Orderable):
+    page = ParentalKey(
+        HomePage, on_delete=models.CASCADE, related_name="featured_articles"
+    )
+    article = models.ForeignKey(
+        "content.ArticlePage", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("article")]
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseSiteSetting):
+    """Who the clinic is and where to find it, per site."""
+
+    clinic_name = models.CharField(max_length=120, default="Dynamic Physical Therapy")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=40, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    booking_url = models.URLField(
+        blank=True,
+        help_text="Online booking (Jane App) for new and returning patients.",
+    )
+    social_links = StreamField(
+        [("social_link", SocialLinkBlock())],
+        blank=True,
+        help_text="Profiles shown in the footer, in order.",
+    )
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("clinic_name"),
+                    FieldPanel("phone"),
+                    FieldPanel("email"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("street_address"),
+                            FieldPanel("city"),
+                            FieldPanel("state"),
+                            FieldPanel("postal_code"),
+                        ],
+                        heading="Address",
+                    ),
+                ],
+                heading="Contact",
+            ),
+            ObjectList(
+                [FieldPanel("booking_url"), FieldPanel("social_links")],
+                heading="Booking and social",
+            ),
+        ]
+    )
+    graphql_fields = [
+        GraphQLString("clinic_name", required=True, description="Clinic name."),
+        GraphQLString("phone", required=True, description="Phone (may be empty)."),
+        GraphQLString("email", required=True, description="Email (may be empty)."),
+        GraphQLString("street_address", required=True, description="Street address."),
+        GraphQLString("city", required=True, description="City."),
+        GraphQLString("state", required=True, description="State."),
+        GraphQLString("postal_code", required=True, description="Postal code."),
+        GraphQLString(
+            "booking_url", required=True, description="Online booking URL (Jane App)."
+        ),
+        GraphQLField(
+            "social_links",
+            lambda: _graphql().social_links_type(),
+            source="graphql_social_links",
+            description="Social profiles in display order.",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "organisation settings"
+
+    def graphql_social_links(self, info, **kwargs):
+        return [link.value for link in self.social_links]

@@ -1,3 +1,16 @@
+from .articles import ArticlePage, ArticlePageAuthor, ArticlePageTag, BlogIndexPage
+from .authors import Author
 from .credentials import Credential, CredentialKind, Specialty
+from .tables import ComparisonTable
 
-__all__ = ["Credential", "CredentialKind", "Specialty"]
+__all__ = [
+    "ArticlePage",
+    "ArticlePageAuthor",
+    "ArticlePageTag",
+    "Author",
+    "BlogIndexPage",
+    "ComparisonTable",
+    "Credential",
+    "CredentialKind",
+    "Specialty",
+]

@@ -2,8 +2,15 @@
 
 from django.db import models
 from django.utils.text import slugify
+from grapple.models import GraphQLField, GraphQLString
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+
+def _types():
+    from content.graphql import types
+
+    return types
 
 
 class CredentialKind(models.TextChoices):
@@ -56,6 +63,25 @@ class Credential(index.Indexed, models.Model):
         index.SearchField("full_name"),
         index.SearchField("issuing_body"),
         index.FilterField("kind"),
+    ]
+    graphql_fields = [
+        GraphQLString(
+            "abbreviation", required=True, description="Letters, e.g. NSCA-CSCS."
+        ),
+        GraphQLString("slug", required=True, description="Stable identifier."),
+        GraphQLString("full_name", required=True, description="Full name."),
+        GraphQLString(
+            "issuing_body", required=True, description="Who grants it (may be empty)."
+        ),
+        GraphQLField(
+            "kind",
+            lambda: _types().CredentialKindEnum,
+            required=True,
+            description="Licence, certification or degree.",
+        ),
+        GraphQLString(
+            "description", required=True, description="Plain-language description."
+        ),
     ]
 
     class Meta:

@@ -6,7 +6,9 @@ Idempotent: a second run finds everything in place and changes nothing.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from home.demo import load_site
+from content.demo.articles import load_articles
+from content.demo.permissions import ensure_groups
+from home.demo import load_home_features, load_organisation_settings, load_site
 
 
 class Command(BaseCommand):
@@ -30,5 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args, trainers, articles, seed, **options):
         self.stdout.write("Loading demo content...")
         with transaction.atomic():
-            load_site(self.stdout)
+            home = load_site(self.stdout)
+            ensure_groups(self.stdout)
+            load_organisation_settings(self.stdout)
+            article = load_articles(home, self.stdout)
+            # --- Trainer loading goes here (TrainerProfilePage, issue: trainers):
+            # e.g. load_trainers(home, self.stdout, count=trainers, seed=seed)
+            # --- end trainers
+            load_home_features(home, [article], self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

@@ -1,0 +1,73 @@
+"""Editors draft, moderators publish: groups, permissions and the workflow."""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+)
+
+from content.models import Author, ComparisonTable, Credential
+
+PAGE_PERMISSIONS = {
+    "Editors": ["add_page", "change_page"],
+    "Moderators": [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+}
+SNIPPET_ACTIONS = {
+    "Editors": ["add", "change"],
+    "Moderators": ["add", "change", "delete", "publish", "lock", "unlock"],
+}
+
+
+def _snippet_permissions(actions):
+    for model in (ComparisonTable, Author, Credential):
+        content_type = ContentType.objects.get_for_model(model)
+        codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+        yield from Permission.objects.filter(
+            content_type=content_type, codename__in=codenames
+        )
+
+
+def ensure_groups(stdout) -> None:
+    root = Page.get_first_root_node()
+    admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    groups = {}
+    for name, page_codenames in PAGE_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        groups[name] = group
+        if created:
+            stdout.write(f"  created group {name}")
+        group.permissions.add(admin, *_snippet_permissions(SNIPPET_ACTIONS[name]))
+        wanted = Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=page_codenames
+        )
+        for permission in wanted:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root, permission=permission
+            )
+        # Editors never publish, even if an older set-up granted it.
+        GroupPagePermission.objects.filter(group=group, page=root).exclude(
+            permission__in=wanted
+        ).delete()
+
+    workflow, created = Workflow.objects.get_or_create(
+        name="Moderators approval", defaults={"active": True}
+    )
+    if not workflow.workflow_tasks.exists():
+        task, _ = GroupApprovalTask.objects.get_or_create(name="Moderators approval")
+        task.groups.add(groups["Moderators"])
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+        stdout.write("  created moderation workflow")
+    WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})

@@ -1,0 +1,151 @@
+"""Root query fields for articles, comparison tables and credentials.
+
+Registered through the ``register_schema_query`` hook (content/wagtail_hooks.py).
+Resolvers only return live, public pages and live snippets.
+"""
+
+import graphene
+from django.db.models import Prefetch
+from taggit.models import Tag
+
+from cms.graphql.pagination import page_type, paginate, pagination_args
+from content.graphql.types import CredentialKindEnum, TagType, model_type
+from content.models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    ComparisonTable,
+    Credential,
+)
+
+
+class ArticleOrder(graphene.Enum):
+    class Meta:
+        description = "Orderings allowed for article lists."
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+
+
+ARTICLE_ORDERING = {
+    "newest": ("-first_published_at", "-id"),
+    "oldest": ("first_published_at", "id"),
+    "title": ("title", "id"),
+}
+
+
+def public_articles():
+    """Live, public articles with everything a list item shows prefetched."""
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .select_related("hero_image")
+        .prefetch_related(
+            # Renditions are prefetched so that srcset on a list does not
+            # cost a query per image (Wagtail reads the prefetch cache).
+            "hero_image__renditions",
+            Prefetch(
+                "article_authors",
+                queryset=ArticlePageAuthor.objects.select_related("author__photo")
+                .prefetch_related("author__photo__renditions")
+                .order_by("sort_order"),
+            ),
+            "tags",
+            "credentials",
+        )
+    )
+
+
+def live_tables():
+    return ComparisonTable.objects.filter(live=True)
+
+
+ArticlePageList = page_type(
+    "ArticlePageList",
+    lambda: model_type("content.ArticlePage"),
+    "A page of articles.",
+)
+ComparisonTableList = page_type(
+    "ComparisonTableList",
+    lambda: model_type("content.ComparisonTable"),
+    "A page of comparison tables.",
+)
+CredentialList = page_type(
+    "CredentialList",
+    lambda: model_type("content.Credential"),
+    "A page of catalogue credentials.",
+)
+
+ArticleTagList = page_type("ArticleTagList", TagType, "A page of article tags.")
+
+
+class ContentQuery(graphene.ObjectType):
+    articles = graphene.Field(
+        graphene.NonNull(ArticlePageList),
+        tag=graphene.String(description="Only articles with this tag slug."),
+        order=graphene.Argument(
+            ArticleOrder, default_value="newest", description="Sort order."
+        ),
+        description="Published articles, newest first by default.",
+        **pagination_args(),
+    )
+    article = graphene.Field(
+        lambda: model_type("content.ArticlePage"),
+        slug=graphene.String(required=True, description="The article's slug."),
+        description="One published article by slug; null if none is live.",
+    )
+    article_tags = graphene.Field(
+        graphene.NonNull(ArticleTagList),
+        description="Tags used by published articles, alphabetical.",
+        **pagination_args(default_limit=50),
+    )
+    comparison_tables = graphene.Field(
+        graphene.NonNull(ComparisonTableList),
+        description="Published comparison tables, by title.",
+        **pagination_args(),
+    )
+    comparison_table = graphene.Field(
+        lambda: model_type("content.ComparisonTable"),
+        slug=graphene.String(required=True, description="The table's slug."),
+        description="One published comparison table by slug; null if none is live.",
+    )
+    credentials = graphene.Field(
+        graphene.NonNull(CredentialList),
+        kind=graphene.Argument(CredentialKindEnum, description="Only this kind."),
+        description="The credential catalogue, by abbreviation.",
+        **pagination_args(),
+    )
+
+    def resolve_articles(self, info, limit, offset, tag=None, order="newest"):
+        order = getattr(order, "value", order)
+        articles = public_articles()
+        if tag:
+            articles = articles.filter(tags__slug=tag).distinct()
+        return paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
+
+    def resolve_article(self, info, slug):
+        return public_articles().filter(slug=slug).first()
+
+    def resolve_article_tags(self, info, limit, offset):
+        tags = (
+            Tag.objects.filter(
+                content_articlepagetag_items__content_object__in=ArticlePage.objects.live()
+                .public()
+                .values("pk")
+            )
+            .distinct()
+            .order_by("name", "id")
+        )
+        return paginate(tags, limit, offset)
+
+    def resolve_comparison_tables(self, info, limit, offset):
+        return paginate(live_tables().order_by("title", "id"), limit, offset)
+
+    def resolve_comparison_table(self, info, slug):
+        return live_tables().filter(slug=slug).first()
+
+    def resolve_credentials(self, info, limit, offset, kind=None):
+        credentials = Credential.objects.order_by("abbreviation")
+        if kind:
+            credentials = credentials.filter(kind=getattr(kind, "value", kind))
+        return paginate(credentials, limit, offset)

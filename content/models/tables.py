@@ -1,0 +1,198 @@
+"""Reusable comparison tables (e.g. physical therapists vs personal trainers)."""
+
+from django import forms
+from django.db import models
+from grapple.models import GraphQLField, GraphQLString
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    ObjectList,
+    PublishingPanel,
+    TabbedInterface,
+)
+from wagtail.blocks import CharBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+from content.blocks import (
+    RICH_TEXT_FEATURES,
+    ComparisonRowBlock,
+    SourceBlock,
+    cell_count_error,
+)
+
+
+def _types():
+    from content.graphql import types
+
+    return types
+
+
+class ComparisonTableForm(WagtailAdminModelForm):
+    """Rows must have one cell per column; say so on the form, never a 500."""
+
+    def clean(self):
+        cleaned = super().clean()
+        columns, rows = cleaned.get("columns"), cleaned.get("rows")
+        if columns is None or rows is None:
+            return cleaned
+        problems = [
+            cell_count_error(number, len(row.value["cells"]), len(columns))
+            for number, row in enumerate(rows, start=1)
+            if len(row.value["cells"]) != len(columns)
+        ]
+        if problems:
+            raise forms.ValidationError(problems)
+        return cleaned
+
+
+class ComparisonTable(
+    LockableMixin,
+    DraftStateMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
+):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Stable identifier used by the API."
+    )
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    columns = StreamField(
+        [("column", CharBlock(max_length=120))],
+        min_num=1,
+        help_text='Subject columns, e.g. "Physical Therapists", "Personal Trainers".',
+    )
+    rows = StreamField(
+        [("row", ComparisonRowBlock())],
+        min_num=1,
+        help_text="Each row: a criterion and one cell per column, in column order.",
+    )
+    footnotes = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    jurisdiction = models.CharField(
+        max_length=120, blank=True, help_text="Where the facts hold, e.g. Wisconsin."
+    )
+    sources = StreamField([("source", SourceBlock())], blank=True)
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the sources."
+    )
+
+    base_form_class = ComparisonTableForm
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("slug"),
+                    FieldPanel("intro"),
+                    FieldPanel("columns"),
+                    FieldPanel("rows"),
+                    FieldPanel("footnotes"),
+                ],
+                heading="Table",
+            ),
+            ObjectList(
+                [
+                    FieldPanel("jurisdiction"),
+                    FieldPanel("sources"),
+                    FieldPanel("last_verified"),
+                ],
+                heading="Sources",
+            ),
+            ObjectList([PublishingPanel()], heading="Scheduling"),
+        ]
+    )
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.FilterField("live"),
+        index.FilterField("jurisdiction"),
+    ]
+
+    graphql_fields = [
+        GraphQLString("title", required=True, description="Table title."),
+        GraphQLString("slug", required=True, description="Stable identifier."),
+        GraphQLField(
+            "intro",
+            lambda: _types().FormattedText,
+            required=True,
+            source="graphql_intro",
+            description="Introduction above the table (may be empty).",
+        ),
+        GraphQLField(
+            "columns",
+            lambda: _types().graphene.List(
+                _types().graphene.NonNull(_types().graphene.String), required=True
+            ),
+            source="graphql_columns",
+            description="Subject column names, in order.",
+        ),
+        GraphQLField(
+            "rows",
+            lambda: _types().graphene.List(
+                _types().graphene.NonNull(_types().ComparisonRow), required=True
+            ),
+            source="graphql_rows",
+            description="Rows: a criterion and one cell per column.",
+        ),
+        GraphQLField(
+            "footnotes",
+            lambda: _types().FormattedText,
+            required=True,
+            source="graphql_footnotes",
+            description="Footnotes under the table (may be empty).",
+        ),
+        GraphQLString(
+            "jurisdiction",
+            required=True,
+            description="Where the facts hold, e.g. Wisconsin (may be empty).",
+        ),
+        GraphQLField(
+            "sources",
+            lambda: _types().graphene.List(
+                _types().graphene.NonNull(_types().ComparisonSource), required=True
+            ),
+            source="graphql_sources",
+            description="Sources backing the table.",
+        ),
+        GraphQLField(
+            "last_verified",
+            lambda: _types().graphene.Date,
+            description="When an editor last checked the sources.",
+        ),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def column_names(self) -> list[str]:
+        return [child.value for child in self.columns]
+
+    def graphql_intro(self, info, **kwargs):
+        return _types().rich(self.intro)
+
+    def graphql_columns(self, info, **kwargs):
+        return self.column_names
+
+    def graphql_rows(self, info, **kwargs):
+        return [row.value for row in self.rows]
+
+    def graphql_footnotes(self, info, **kwargs):
+        return _types().rich(self.footnotes)
+
+    def graphql_sources(self, info, **kwargs):
+        return [source.value for source in self.sources]
+
+    def get_preview_template(self, request, mode_name):
+        return "content/previews/comparison_table.html"
