@@ -25,6 +25,13 @@ from graphql import (
 
 PROJECT_APPS = ("home", "content", "search", "cms")
 
+# Grapple adds these to every model type without a description.
+GENERIC_DESCRIPTIONS = {
+    "id": "Stable id of this object.",
+    "snippetType": "GraphQL type name of this snippet.",
+    "contentType": "Model label of this object, e.g. `content.ComparisonTable`.",
+}
+
 
 def _graphene_type(graphql_type):
     return getattr(graphql_type, "graphene_type", None)
@@ -95,6 +102,12 @@ def prune(schema: GraphQLSchema, page_interface_name: str) -> GraphQLSchema:
         for name in list(graphql_type.fields):
             if name not in allowed:
                 del graphql_type.fields[name]
+    # Types reachable only through the fields just removed drop out too.
+    reachable = _reachable_types(schema)
+    for graphql_type in reachable.values():
+        for name, field in (getattr(graphql_type, "fields", None) or {}).items():
+            if not field.description and name in GENERIC_DESCRIPTIONS:
+                field.description = GENERIC_DESCRIPTIONS[name]
     return GraphQLSchema(
         query=schema.query_type,
         mutation=schema.mutation_type,

@@ -84,7 +84,7 @@ class ContentQuery(graphene.ObjectType):
         graphene.NonNull(ArticlePageList),
         tag=graphene.String(description="Only articles with this tag slug."),
         order=graphene.Argument(
-            ArticleOrder, default_value="newest", description="Sort order."
+            ArticleOrder, default_value=ArticleOrder.NEWEST, description="Sort order."
         ),
         description="Published articles, newest first by default.",
         **pagination_args(),

@@ -4,7 +4,7 @@ import difflib
 import re
 
 import pytest
-from graphql import BreakingChangeType, find_breaking_changes
+from graphql import BreakingChangeType, build_schema, find_breaking_changes
 
 from frontend_contract.tools import (
     CHANGELOG_FILE,
@@ -76,7 +76,10 @@ def test_live_schema_has_no_undeclared_breaking_change_against_the_latest_releas
     version, released = release
     changelog = CHANGELOG_FILE.read_text()
     undeclared = []
-    for change in find_breaking_changes(released, live_schema()):
+    # Compare SDL with SDL: graphene's scalar classes differ from the ones
+    # build_schema makes, which the finder would report as kind changes.
+    live = build_schema(live_sdl())
+    for change in find_breaking_changes(released, live):
         coordinate = change.description.split(" ")[0].rstrip(".")
         allowed = (
             change.type
