@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo.articles import load_articles
+from content.demo.generated import load_generated_articles
 from content.demo.permissions import ensure_groups
 from home.demo import load_home_features, load_organisation_settings, load_site
 
@@ -36,6 +37,14 @@ class Command(BaseCommand):
             ensure_groups(self.stdout)
             load_organisation_settings(self.stdout)
             article = load_articles(home, self.stdout)
+            if articles:
+                load_generated_articles(
+                    article.get_parent().specific,
+                    articles,
+                    seed,
+                    self.stdout,
+                    template=article,
+                )
             # --- Trainer loading goes here (TrainerProfilePage, issue: trainers):
             # e.g. load_trainers(home, self.stdout, count=trainers, seed=seed)
             # --- end trainers
