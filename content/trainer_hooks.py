@@ -1,0 +1,82 @@
+"""Admin and schema wiring for the partner-trainer directory."""
+
+import django_filters
+from django import forms
+from wagtail import hooks
+from wagtail.admin.views.pages.listing import PageFilterSet
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from content.graphql.trainers import TrainerQuery
+from content.models import Credential, Specialty
+from content.models.trainers import TrainerProfilePage
+
+__all__ = ["register_trainer_query", "register_trainer_listing"]
+
+
+def _city_choices():
+    cities = (
+        TrainerProfilePage.objects.order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+    return [(c, c) for c in cities]
+
+
+class TrainerProfileFilterSet(PageFilterSet):
+    specialty = django_filters.ModelMultipleChoiceFilter(
+        field_name="specialties",
+        queryset=Specialty.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
+    )
+    credential = django_filters.ModelMultipleChoiceFilter(
+        field_name="credentials__credential",
+        queryset=Credential.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
+    )
+    city = django_filters.MultipleChoiceFilter(
+        choices=_city_choices, widget=forms.CheckboxSelectMultiple
+    )
+    accepting_new_clients = django_filters.BooleanFilter()
+
+    class Meta:
+        model = TrainerProfilePage
+        fields = []
+
+
+class TrainerProfileListingViewSet(PageListingViewSet):
+    model = TrainerProfilePage
+    icon = "group"
+    menu_label = "Trainers"
+    add_to_admin_menu = True
+    name = "trainer_profiles"
+    filterset_class = TrainerProfileFilterSet
+    list_display = ["title", "city", "accepting_new_clients", "status_string"]
+
+
+class SpecialtyViewSet(SnippetViewSet):
+    model = Specialty
+    icon = "tag"
+    menu_label = "Specialties"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+@hooks.register("register_admin_viewset")
+def register_trainer_listing():
+    return TrainerProfileListingViewSet()
+
+
+# The credential catalogue may be registered by the articles side too; only
+# register the specialty vocabulary here if nobody else did.
+if getattr(Specialty, "snippet_viewset", None) is None:
+    register_snippet(SpecialtyViewSet)
+
+
+@hooks.register("register_schema_query")
+def register_trainer_query(query_mixins):
+    if TrainerQuery not in query_mixins:
+        query_mixins.append(TrainerQuery)

@@ -1,0 +1,1 @@
+from content.trainer_hooks import *  # noqa
