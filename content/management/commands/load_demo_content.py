@@ -6,6 +6,7 @@ Idempotent: a second run finds everything in place and changes nothing.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from content.demo.trainers import load_trainers
 from home.demo import load_site
 
 
@@ -31,4 +32,5 @@ class Command(BaseCommand):
         self.stdout.write("Loading demo content...")
         with transaction.atomic():
             load_site(self.stdout)
+        load_trainers(self.stdout, count=trainers, seed=seed)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
