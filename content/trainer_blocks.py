@@ -50,7 +50,8 @@ class FeaturedTrainersBlock(blocks.StructBlock):
         """Only live, public profiles; drafts and private ones drop out."""
         from content.graphql.trainers import directory_queryset
 
-        chosen = [page.pk for page in values.get("trainers") or [] if page]
+        # Values may be pages or raw ids depending on how grapple reads them.
+        chosen = [getattr(p, "pk", p) for p in values.get("trainers") or [] if p]
         if not chosen:
             return []
         by_pk = directory_queryset().in_bulk(chosen)

@@ -16,6 +16,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+# Registers FeaturedTrainersBlock with grapple before the schema is built,
+# even while no StreamField uses it yet.
+from content import trainer_blocks  # noqa: F401
+
 __all__ = [
     "TrainerChange",
     "TrainerCredential",

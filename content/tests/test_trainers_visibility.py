@@ -145,7 +145,11 @@ query($limit: Int, $near: TrainerNearInput) {
 
 
 @pytest.mark.parametrize("near", [None, {"latitude": 43.07, "longitude": -89.4}])
-def test_query_count_does_not_grow_with_page_size(gql, directory, near):
+def test_query_count_does_not_grow_with_page_size(
+    gql, directory, near, settings, tmp_path
+):
+    # Own media dir: another xdist worker's session teardown empties the shared one.
+    settings.MEDIA_ROOT = str(tmp_path)
     specialties = [SpecialtyFactory(name=f"S{i}") for i in range(3)]
     credential = CredentialFactory(abbreviation="NSCA-CPT")
     for i in range(50):
@@ -166,3 +170,15 @@ def test_query_count_does_not_grow_with_page_size(gql, directory, near):
         counts[limit] = len(ctx.captured_queries)
     assert counts[50] <= counts[5], counts
     assert counts[5] <= 12, counts
+    print(f"query counts by page size: {counts}")
+
+
+def test_featured_trainers_block_has_a_typed_trainers_field():
+    from grapple.registry import registry
+
+    from content.trainer_blocks import FeaturedTrainersBlock
+
+    node = registry.streamfield_blocks[FeaturedTrainersBlock]
+    fields = node._meta.fields
+    assert str(fields["trainers"].type) == "[TrainerProfile!]!"
+    assert str(fields["heading"].type) == "String!"
