@@ -15,7 +15,7 @@ from typing import Any
 
 import graphene
 from django.core import signing
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from cms.graphql.errors import ApiError, ErrorCode
@@ -191,7 +191,8 @@ def search_trainers(flt=None, near=None, order=None, limit=None, offset=None):
     if near is None:
         ordering = {
             "name": ("title", "pk"),
-            "recently_updated": ("-last_published_at", "-pk"),
+            # NULLS LAST explicitly: PostgreSQL and SQLite disagree by default.
+            "recently_updated": (F("last_published_at").desc(nulls_last=True), "-pk"),
         }[order]
         page = paginate(
             apply_filter(directory_queryset(), flt).order_by(*ordering), limit, offset
