@@ -70,9 +70,20 @@ def register_trainer_listing():
     return TrainerProfileListingViewSet()
 
 
-# The credential catalogue may be registered by the articles side too; only
-# register the specialty vocabulary here if nobody else did.
-if getattr(Specialty, "snippet_viewset", None) is None:
+def _already_registered(model) -> bool:
+    # Registrations made while hooks load are deferred, so look in both places.
+    from wagtail.snippets import models as snippet_models
+
+    deferred = [
+        getattr(registerable, "model", registerable)
+        for registerable, _viewset in snippet_models.DEFERRED_REGISTRATIONS
+    ]
+    return model in deferred or model in snippet_models.get_snippet_models()
+
+
+# Editors manage the specialty vocabulary as a snippet. Another app may
+# register it (or the credential catalogue) too; register it only once.
+if not _already_registered(Specialty):
     register_snippet(SpecialtyViewSet)
 
 

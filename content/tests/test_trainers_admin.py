@@ -86,3 +86,12 @@ def test_editors_can_open_the_add_and_edit_forms(client):
     add = f"/admin/pages/add/content/trainerprofilepage/{directory.pk}/"
     assert client.get(add).status_code == 200
     assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+
+
+def test_editors_manage_specialties_as_snippets(client):
+    admin = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
+    client.force_login(admin)
+    SpecialtyFactory(name="Youth athletes")
+    response = client.get("/admin/snippets/content/specialty/")
+    assert response.status_code == 200
+    assert "Youth athletes" in response.content.decode()

@@ -168,3 +168,20 @@ def test_moving_a_profile_under_a_private_parent_tombstones_it(gql):
     batch = gql.data(SYNC, {"cursor": cursor})["trainerSync"]
     assert batch["removedIds"] == [str(page.pk)]
     assert batch["changed"] == []
+
+
+def test_renaming_a_specialty_resends_the_profiles_that_show_it(gql):
+    from content.factories_trainers import SpecialtyFactory
+
+    directory = make_directory()
+    specialty = SpecialtyFactory(name="Older adults")
+    page = TrainerProfilePageFactory(parent=directory)
+    page.specialties.set([specialty])
+    publish(page)
+    other = publish(TrainerProfilePageFactory(parent=directory))
+    cursor = gql.data(SYNC, {"limit": 50})["trainerSync"]["nextCursor"]
+    specialty.name = "Active older adults"
+    specialty.save()
+    batch = gql.data(SYNC, {"cursor": cursor})["trainerSync"]
+    assert [item["id"] for item in batch["changed"]] == [str(page.pk)]
+    assert str(other.pk) not in batch["removedIds"]
