@@ -89,5 +89,7 @@ if not _already_registered(Specialty):
 
 @hooks.register("register_schema_query")
 def register_trainer_query(query_mixins):
+    # In front: grapple's hook adds graphene.ObjectType itself, and a subclass
+    # listed after its base breaks the MRO of the Query class.
     if TrainerQuery not in query_mixins:
-        query_mixins.append(TrainerQuery)
+        query_mixins.insert(0, TrainerQuery)
