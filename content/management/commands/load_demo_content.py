@@ -9,6 +9,7 @@ from django.db import transaction
 from content.demo.articles import load_articles
 from content.demo.generated import load_generated_articles
 from content.demo.permissions import ensure_groups
+from content.demo.trainers import load_trainers
 from home.demo import load_home_features, load_organisation_settings, load_site
 
 
@@ -45,8 +46,7 @@ class Command(BaseCommand):
                     self.stdout,
                     template=article,
                 )
-            # --- Trainer loading goes here (TrainerProfilePage, issue: trainers):
-            # e.g. load_trainers(home, self.stdout, count=trainers, seed=seed)
-            # --- end trainers
             load_home_features(home, [article], self.stdout)
+        # Trainers load in their own transactions (bulk inserts for --trainers N).
+        load_trainers(self.stdout, count=trainers, seed=seed)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
