@@ -49,6 +49,10 @@ def _content_union():
             members[key] = model_type(label)
         except LookupError:
             continue
+    # Trainer profiles have a hand-written type (content.graphql.trainer_types).
+    from content.graphql.trainer_types import TrainerProfile
+
+    members["trainer"] = TrainerProfile
 
     class Meta:
         name = "SearchHitContent"

@@ -58,21 +58,17 @@ def _trainers():
 
 
 def _load_trainers(ids):
-    from content.graphql import trainers as trainer_graphql
+    from cms.selectors import not_expired
+    from content.graphql.trainers import directory_queryset
 
-    queryset = _trainers().filter(pk__in=ids)
-    optimise = getattr(trainer_graphql, "optimise_trainer_queryset", None)
-    if optimise is not None:
-        queryset = optimise(queryset)
+    queryset = directory_queryset().filter(not_expired(), pk__in=ids)
     return {t.pk: t for t in queryset}
 
 
 def _trainer_text(trainer) -> str:
-    parts = [getattr(trainer, "headline", ""), getattr(trainer, "city", "")]
-    bio = getattr(trainer, "bio", None)
-    if bio is not None:
-        parts.append(strip_tags(" ".join(str(b.value) for b in bio)))
-    return " ".join(p for p in parts if p)
+    parts = [trainer.headline, f"{trainer.city}, {trainer.state}"]
+    parts.append(", ".join(s.name for s in trainer.specialties.all()))
+    return ". ".join(p for p in parts if p)
 
 
 def register_default_sources() -> None:

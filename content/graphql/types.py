@@ -459,7 +459,39 @@ class BodyCallToAction(BlockBase):
         return self.value.get("page") is None
 
 
+class BodyFeaturedTrainers(BlockBase):
+    class Meta:
+        description = "Featured partner trainers (live, public profiles only)."
+
+    heading = graphene.String(required=True, description="Heading; may be empty.")
+    trainers = graphene.List(
+        graphene.NonNull(lambda: _trainer_type()),
+        required=True,
+        description="The featured trainers in editor order; drafts drop out.",
+    )
+
+    def resolve_heading(self, info):
+        return self.value.get("heading") or ""
+
+    def resolve_trainers(self, info):
+        from cms.selectors import not_expired
+        from content.graphql.trainers import directory_queryset
+
+        chosen = [getattr(p, "pk", p) for p in self.value.get("trainers") or [] if p]
+        if not chosen:
+            return []
+        by_pk = directory_queryset().filter(not_expired()).in_bulk(chosen)
+        return [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _trainer_type():
+    from content.graphql.trainer_types import TrainerProfile
+
+    return TrainerProfile
+
+
 BLOCK_TYPES = {
+    "featured_trainers": BodyFeaturedTrainers,
     "heading": BodyHeading,
     "paragraph": BodyParagraph,
     "callout": BodyCallout,

@@ -156,9 +156,12 @@ class TrainerProfilePage(Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("headline", boost=2),
-        index.SearchField("city"),
+        index.SearchField("city", boost=2),
+        index.SearchField("search_keywords"),
         index.FilterField("city"),
         index.FilterField("accepting_new_clients"),
+        # Public search filters out pages past their expiry (cms.selectors).
+        index.FilterField("expire_at"),
     ]
 
     parent_page_types = ["content.TrainerDirectoryPage"]
@@ -169,6 +172,18 @@ class TrainerProfilePage(Page):
 
     def __str__(self):
         return self.title
+
+    def search_keywords(self) -> str:
+        """Specialties, current credentials (also without the body prefix,
+        so "CSCS" finds "NSCA-CSCS") and state, for site search."""
+        words = [s.name for s in self.specialties.all()]
+        for row in self.credentials.all():
+            if row.credential_id and row.is_current:
+                abbreviation = row.credential.abbreviation
+                words += [abbreviation, abbreviation.replace("-", " ")]
+                words.append(row.credential.full_name)
+        words.append(self.state or "")
+        return " ".join(w for w in words if w)
 
     @property
     def language_list(self) -> list[str]:

@@ -167,3 +167,27 @@ def test_suggestions_reject_a_huge_limit(gql, demo):
     assert gql.error_codes(SUGGEST, {"prefix": "ph", "limit": 1000}) == [
         "PAGE_SIZE_TOO_LARGE"
     ]
+
+
+def test_cscs_finds_trainers_holding_that_credential(gql, demo):
+    from content.models import TrainerProfilePage
+
+    results = _search(gql, "CSCS", types=["TRAINER"], limit=50)
+    assert results["items"]
+    for item in results["items"]:
+        trainer = TrainerProfilePage.objects.get(title=item["title"])
+        abbreviations = {
+            row.credential.abbreviation
+            for row in trainer.credentials.all()
+            if row.is_current
+        }
+        assert "NSCA-CSCS" in abbreviations, item["title"]
+
+
+def test_madison_strength_ranks_a_madison_strength_coach_first(gql, demo):
+    from content.models import TrainerProfilePage
+
+    first = _search(gql, "Madison strength")["items"][0]
+    trainer = TrainerProfilePage.objects.get(title=first["title"])
+    assert trainer.city == "Madison"
+    assert "strength-and-conditioning" in {s.slug for s in trainer.specialties.all()}

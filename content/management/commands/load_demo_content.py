@@ -10,7 +10,12 @@ from content.demo.articles import load_articles
 from content.demo.generated import load_generated_articles
 from content.demo.permissions import ensure_groups
 from content.demo.trainers import load_trainers
-from home.demo import load_home_features, load_organisation_settings, load_site
+from home.demo import (
+    load_featured_trainers,
+    load_home_features,
+    load_organisation_settings,
+    load_site,
+)
 
 
 class Command(BaseCommand):
@@ -49,4 +54,6 @@ class Command(BaseCommand):
             load_home_features(home, [article], self.stdout)
         # Trainers load in their own transactions (bulk inserts for --trainers N).
         load_trainers(self.stdout, count=trainers, seed=seed)
+        with transaction.atomic():
+            load_featured_trainers(home, article, self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
