@@ -4,6 +4,7 @@ The admin's preview opens the frontend with a token; the frontend sends it in
 ``X-Preview-Token`` with the page queries it already uses, and gets the draft.
 """
 
+import json
 import re
 import time
 from io import StringIO
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.urls import reverse
 
 from cms.preview import create_preview_token
@@ -23,6 +25,7 @@ from content.factories import (
 )
 from content.models import ArticlePage, ComparisonTable
 from content.tests.test_admin import article_form, table_form
+from frontend_contract.tools import load_operations, shape_of
 from home.demo import load_site
 from home.models import HomePage
 
@@ -279,3 +282,39 @@ def test_the_admin_preview_panel_offers_both_table_modes(db):
         ("table", "Table only"),
     ]
     assert HomePage().default_preview_mode == ""
+
+
+# --- the frontend's own operations return the draft, same shape --------------
+
+
+@pytest.fixture
+def demo_content(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    call_command("load_demo_content", stdout=StringIO())
+
+
+PREVIEWABLE = {
+    "ArticleDetail": (ArticlePage, "article", "title"),
+    "ComparisonTable": (ComparisonTable, "comparisonTable", "title"),
+    "HomePage": (HomePage, "homePage", "heroHeading"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREVIEWABLE))
+def test_the_frontend_operation_returns_the_draft_with_the_pinned_shape(
+    gql, demo_content, name
+):
+    operation = {op.name: op for op in load_operations()}[name]
+    model, root, field = PREVIEWABLE[name]
+    variables = operation.example_variables
+    obj = model.objects.get(**variables) if variables else model.objects.get()
+    attribute = "hero_heading" if field == "heroHeading" else "title"
+    token = draft_token(obj, **{attribute: "Draft only"})
+
+    body = preview(gql, operation.text, variables, token).json()
+
+    assert "errors" not in body, body
+    assert body["data"][root][field] == "Draft only"
+    pinned = json.loads(operation.shape_file.read_text())
+    assert shape_of(body["data"]) == pinned
+    assert gql.data(operation.text, variables)[root][field] != "Draft only"
