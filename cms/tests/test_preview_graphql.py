@@ -318,3 +318,26 @@ def test_the_frontend_operation_returns_the_draft_with_the_pinned_shape(
     pinned = json.loads(operation.shape_file.read_text())
     assert shape_of(body["data"]) == pinned
     assert gql.data(operation.text, variables)[root][field] != "Draft only"
+
+
+def test_trainer_profile_draft_is_visible_only_with_its_token(db, gql):
+    import io
+
+    from django.core.management import call_command
+
+    from cms.preview import create_preview_token
+    from content.models import TrainerProfilePage
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    trainer = TrainerProfilePage.objects.get(slug="maya-lindqvist")
+    draft = TrainerProfilePage.objects.get(pk=trainer.pk)
+    draft.headline = "Unpublished headline"
+    token = create_preview_token(draft)
+    query = """query {
+      trainer(slug: "maya-lindqvist") { headline credentials { isCurrent } }
+    }"""
+
+    assert gql.data(query)["trainer"]["headline"] != "Unpublished headline"
+    previewed = gql.data(query, HTTP_X_PREVIEW_TOKEN=token)["trainer"]
+    assert previewed["headline"] == "Unpublished headline"
+    assert previewed["credentials"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import check_pagination, paginate
+from cms.preview import resolve_preview
 from content.graphql import trainer_types as types
 from content.models import Credential, Specialty
 from content.models.trainers import (
@@ -397,6 +398,10 @@ class TrainerQuery(graphene.ObjectType):
             if not str(id).isdigit():
                 raise ApiError("id must be a number.")
             return qs.filter(pk=int(id)).first()
+        # A valid preview token (X-Preview-Token) shows that profile's draft.
+        draft = resolve_preview(info.context, TrainerProfilePage, slug)
+        if draft is not None:
+            return draft
         return qs.filter(slug=slug).order_by("pk").first()
 
     def resolve_trainer_sync(root, info, cursor=None, limit=DEFAULT_SYNC_LIMIT):
