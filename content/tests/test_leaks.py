@@ -1,0 +1,342 @@
+"""No hidden content leaks through /graphql/, whoever asks.
+
+The corpus (content/tests/leak_corpus.py) is the demo site plus one object in
+every hidden state: draft, scheduled, expired, private (login, password,
+groups), live under a private / draft / scheduled / expired parent, a live
+article and a live table with unpublished revisions, draft / scheduled /
+expired tables, images and a document in a private collection and its child,
+and a public carrier article and home page that point at all of them. Every
+hidden thing has ``leak`` in its title, slug or file name; nothing public
+does. Each probe runs one query as an anonymous visitor, a superuser and a
+staff editor (session cookies) and asserts ``leak`` appears nowhere in the
+response body.
+"""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from content.tests.leak_corpus import (
+    HIDDEN_ARTICLES,
+    HIDDEN_TABLES,
+    HIDDEN_TAGS,
+    MARKER,
+    PREVIEW_FILTERS,
+    PUBLIC_ARTICLES,
+    PUBLIC_TABLES,
+    build,
+)
+
+IMAGE = """
+fragment Img on ResponsiveImage {
+  id title alt width height
+  rendition(filter: "%s") { filter url width height }
+  srcset(filters: ["%s"])
+}
+""" % tuple(PREVIEW_FILTERS)
+
+TEXT = "fragment Txt on FormattedText { html text }"
+
+TABLE = """
+fragment Table on ComparisonTable {
+  id title slug contentType snippetType jurisdiction lastVerified columns
+  intro { ...Txt } footnotes { ...Txt }
+  rows { criterion cells { ...Txt } }
+  sources { title publisher url }
+}
+"""
+
+BLOCKS = """
+fragment Blocks on ArticleBodyBlock {
+  __typename
+  ... on BodyHeading { id blockType heading level }
+  ... on BodyParagraph { id blockType text { ...Txt } }
+  ... on BodyCallout { id blockType kind leadIn attribution text { ...Txt } }
+  ... on BodyImage { id blockType caption image { ...Img } }
+  ... on BodyVideo { id blockType videoUrl: url title caption }
+  ... on BodySpectrum { id blockType title stages { name ledBy description } }
+  ... on BodyComparisonTable { id blockType table { ...Table } }
+  ... on BodyInlineComparisonTable {
+    id blockType title columns rows { criterion cells { ...Txt } }
+    footnotes { ...Txt }
+  }
+  ... on BodyCallToAction {
+    id blockType heading buttonLabel url isExternal text { ...Txt }
+  }
+}
+"""
+
+PAGE = """
+fragment PageFields on PublicPageInterface {
+  __typename id title slug contentType url urlPath seoTitle searchDescription
+  firstPublishedAt lastPublishedAt
+}
+"""
+
+ARTICLE = """
+fragment Article on ArticlePage {
+  ...PageFields
+  subtitle summary publishedDate readingTimeMinutes bodyText
+  authors { id name slug credentials role contentType snippetType
+            bio { ...Txt } photo { ...Img } }
+  heroImage { ...Img }
+  tags { name slug }
+  credentials { abbreviation slug fullName kind }
+  body { ...Blocks }
+}
+"""
+
+FRAGMENTS = IMAGE + TEXT + TABLE + BLOCKS + PAGE + ARTICLE
+
+HOME = """
+query Home {
+  homePage {
+    ...PageFields heroHeading heroText heroImage { ...Img }
+    featuredArticles { ...Article }
+    callToAction { ...Blocks }
+  }
+}
+"""
+
+ORGANISATION = """
+query Organisation {
+  organisationSettings {
+    id clinicName phone email streetAddress city state postalCode bookingUrl
+    socialLinks { platform url linkText }
+  }
+}
+"""
+
+
+def _articles(order="NEWEST", tag=None) -> tuple[str, dict]:
+    return (
+        """
+        query Articles($order: ArticleOrder, $tag: String) {
+          articles(limit: 50, order: $order, tag: $tag) {
+            totalCount hasNextPage items { ...Article }
+          }
+        }
+        """,
+        {"order": order, "tag": tag},
+    )
+
+
+def _article(slug) -> tuple[str, dict]:
+    return (
+        "query One($slug: String!) { article(slug: $slug) { ...Article } }",
+        {"slug": slug},
+    )
+
+
+def _table(slug) -> tuple[str, dict]:
+    return (
+        "query Table($slug: String!) { comparisonTable(slug: $slug) { ...Table } }",
+        {"slug": slug},
+    )
+
+
+PROBES = {
+    **{f"articles-{o.lower()}": _articles(o) for o in ("NEWEST", "OLDEST", "TITLE")},
+    **{f"articles-tag-{t}": _articles(tag=t) for t in [*HIDDEN_TAGS, "carrier-tag"]},
+    **{f"article-{slug}": _article(slug) for slug in HIDDEN_ARTICLES},
+    **{f"article-{slug}": _article(slug) for slug in PUBLIC_ARTICLES},
+    "article-tags": (
+        "query Tags { articleTags(limit: 50) { totalCount items { name slug } } }",
+        {},
+    ),
+    "home-page": (HOME, {}),
+    "organisation-settings": (ORGANISATION, {}),
+    "comparison-tables": (
+        "query Tables { comparisonTables(limit: 50) "
+        "{ totalCount hasNextPage items { ...Table } } }",
+        {},
+    ),
+    **{f"comparison-table-{slug}": _table(slug) for slug in HIDDEN_TABLES},
+    **{f"comparison-table-{slug}": _table(slug) for slug in PUBLIC_TABLES},
+    "credentials": (
+        "query Creds { credentials(limit: 50) { totalCount items "
+        "{ id abbreviation slug fullName issuingBody kind description } } }",
+        {},
+    ),
+}
+
+IDENTITIES = ["anonymous", "superuser", "staff-editor"]
+
+
+def _used_fragments(query: str) -> str:
+    """Only the fragments the operation spreads (unused ones are an error)."""
+    wanted, pending = set(), [query]
+    chunks = {
+        name: "fragment " + chunk
+        for chunk in FRAGMENTS.split("fragment ")[1:]
+        for name in [chunk.split()[0]]
+    }
+    while pending:
+        text = pending.pop()
+        for name, chunk in chunks.items():
+            if f"...{name}" in text and name not in wanted:
+                wanted.add(name)
+                pending.append(chunk)
+    return query + "".join(chunks[name] for name in sorted(wanted))
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction rolled back at the end;
+    each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = build()
+        yield data
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def as_identity(corpus, db, client):
+    users = get_user_model()
+
+    def login(identity):
+        if identity == "superuser":
+            client.force_login(
+                users.objects.create_superuser("leak-admin", "a@example.com", "x")
+            )
+        elif identity == "staff-editor":
+            editor = users.objects.create_user(
+                "leak-editor", "e@example.com", "x", is_staff=True
+            )
+            editor.groups.add(*Group.objects.all())
+            client.force_login(editor)
+        return client
+
+    return login
+
+
+def post(client, query, variables=None, **headers) -> tuple[int, str]:
+    body = {"query": _used_fragments(query), "variables": variables or {}}
+    response = client.post(
+        "/graphql/",
+        data=json.dumps(body),
+        content_type="application/json",
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
+    )
+    return response.status_code, response.content.decode()
+
+
+def assert_no_leak(status, text):
+    assert status == 200, text
+    assert "Traceback" not in text
+    assert MARKER not in text.lower(), _context(text)
+    assert "errors" not in json.loads(text), text
+
+
+def _context(text: str) -> str:
+    at = text.lower().find(MARKER)
+    return f"hidden value served: ...{text[max(0, at - 200) : at + 200]}..."
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("probe", sorted(PROBES))
+def test_probe_serves_no_hidden_content(as_identity, probe, identity):
+    query, variables = PROBES[probe]
+    client = as_identity(identity)
+
+    status, text = post(client, query, variables)
+
+    assert_no_leak(status, text)
+    data = json.loads(text)["data"]
+    if probe.startswith("article-leak") or probe.startswith("comparison-table-leak"):
+        # Null, not an error: the answer must not confirm the slug exists.
+        assert list(data.values()) == [None]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES[1:])
+def test_a_session_cookie_sees_exactly_what_an_anonymous_visitor_sees(
+    as_identity, client, identity
+):
+    queries = [PROBES[name] for name in sorted(PROBES)]
+    anonymous = [post(client, q, v) for q, v in queries]
+    as_identity(identity)
+    signed_in = [post(client, q, v) for q, v in queries]
+
+    assert signed_in == anonymous
+
+
+def test_the_public_carrier_is_served_with_hidden_parts_removed(as_identity):
+    status, text = post(as_identity("anonymous"), *_article("carrier-article"))
+    assert_no_leak(status, text)
+    article = json.loads(text)["data"]["article"]
+
+    assert article["title"] == "Carrier article"
+    assert article["heroImage"] is None  # private collection
+    assert [a["photo"] for a in article["authors"]] == [None]
+    types = [block["__typename"] for block in article["body"]]
+    # Only the public table remains of the four chosen tables.
+    assert types.count("BodyComparisonTable") == 1
+    table = next(b for b in article["body"] if b["__typename"] == "BodyComparisonTable")
+    assert table["table"]["title"] == "Carrier table"
+    image = next(b for b in article["body"] if b["__typename"] == "BodyImage")
+    assert image["image"] is None  # child of the private collection
+    assert image["caption"] == "carrier caption"
+    links = article["body"][0]["text"]["html"]
+    assert "<a" not in links and "hidden link 0" in links
+    media = article["body"][1]["text"]["html"]
+    assert "<a" not in media and "<img" not in media and "document" in media
+    ctas = [b for b in article["body"] if b["__typename"] == "BodyCallToAction"]
+    assert [c["url"] for c in ctas] == [None, None, None]
+
+
+def test_the_home_page_features_only_public_articles(as_identity):
+    status, text = post(as_identity("anonymous"), HOME)
+    assert_no_leak(status, text)
+    home = json.loads(text)["data"]["homePage"]
+
+    assert home["heroHeading"] != ""
+    assert [a["slug"] for a in home["featuredArticles"]] == [
+        "physical-therapy-or-personal-training"
+    ]
+    assert home["callToAction"]["url"] is None
+
+
+def test_live_article_with_unpublished_changes_serves_its_live_revision(as_identity):
+    status, text = post(as_identity("superuser"), *_article("carrier-changed"))
+    assert_no_leak(status, text)
+
+    assert json.loads(text)["data"]["article"]["title"] == "Changed live title"
+
+
+def test_list_totals_count_only_public_items(as_identity):
+    from content.models import ArticlePage, ComparisonTable
+
+    client = as_identity("superuser")
+    status, text = post(client, *_articles())
+    articles = json.loads(text)["data"]["articles"]
+    status, text = post(client, PROBES["comparison-tables"][0])
+    tables = json.loads(text)["data"]["comparisonTables"]
+
+    slugs = sorted(a["slug"] for a in articles["items"])
+    assert slugs == sorted(["physical-therapy-or-personal-training", *PUBLIC_ARTICLES])
+    assert articles["totalCount"] == len(slugs)
+    assert sorted(t["slug"] for t in tables["items"]) == sorted(
+        [
+            *ComparisonTable.objects.exclude(slug__startswith=MARKER).values_list(
+                "slug", flat=True
+            )
+        ]
+    )
+    assert tables["totalCount"] == len(tables["items"])
+    # The corpus really holds the hidden states it claims to.
+    assert ArticlePage.objects.filter(slug__startswith=MARKER).count() == 10
+    assert ArticlePage.objects.get(slug="leak-child-of-draft").live
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_hidden_content_stays_hidden_when_responses_are_cached(
+    as_identity, settings, identity
+):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    client = as_identity(identity)
+    for name in ("home-page", "article-carrier-article", "article-leak-draft-article"):
+        for _ in range(2):  # the second request is served from the cache
+            assert_no_leak(*post(client, *PROBES[name]))
