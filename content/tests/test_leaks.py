@@ -343,3 +343,270 @@ def test_hidden_content_stays_hidden_when_responses_are_cached(
     for name in ("home-page", "article-carrier-article", "article-leak-draft-article"):
         for _ in range(2):  # the second request is served from the cache
             assert_no_leak(*post(client, *PROBES[name]))
+
+
+# Preview tokens ------------------------------------------------------------
+
+PREVIEW_QUERY = """
+query Preview {
+  article(slug: "leak-draft-article") { ...Article }
+  comparisonTable(slug: "leak-draft-table") { ...Table }
+  carrier: article(slug: "carrier-article") { title bodyText }
+}
+"""
+
+
+def _snapshot_payload(obj) -> dict:
+    """A genuine token for ``obj``, built the way create_preview_token does.
+
+    create_preview_token itself cannot store a saved page yet: its JSONField
+    has no DjangoJSONEncoder and serializable_data() holds datetimes.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import signing
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from cms.preview import _SALT, PreviewSnapshot, preview_lookup
+
+    content = json.loads(json.dumps(obj.serializable_data(), cls=DjangoJSONEncoder))
+    snapshot = PreviewSnapshot.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        lookup=preview_lookup(obj),
+        content_json=content,
+    )
+    payload = {"s": snapshot.pk, "ct": snapshot.content_type_id}
+    token = signing.TimestampSigner(salt=_SALT).sign_object(payload)
+    return {"token": token, "payload": payload}
+
+
+def _forged_tokens(corpus) -> dict:
+    from django.core import signing
+
+    from content.models import ArticlePage, ComparisonTable
+
+    draft = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))
+    table = _snapshot_payload(ComparisonTable.objects.get(pk=corpus["draft_table"]))
+    other = _snapshot_payload(ArticlePage.objects.get(pk=corpus["private_login"]))
+    good = draft["token"]
+    flipped = good[:-3] + ("A" if good[-3] != "A" else "B") + good[-2:]
+    salt = "cms.preview.token"
+    return {
+        "garbage": {"header": "not a token"},
+        "separators-only": {"header": "::"},
+        "forged-signature": {"header": "eyJzIjoxLCJjdCI6MX0:1abcde:forgedsignature"},
+        "altered-signature": {"header": flipped},
+        "truncated": {"header": good[: len(good) // 2]},
+        "wrong-salt": {
+            "header": signing.TimestampSigner(salt="other").sign_object(
+                draft["payload"]
+            )
+        },
+        "wrong-key": {
+            "header": signing.TimestampSigner(
+                key="not-the-secret-key", salt=salt
+            ).sign_object(draft["payload"])
+        },
+        "unsigned-json": {"header": json.dumps(draft["payload"])},
+        "missing-snapshot": {
+            "header": signing.TimestampSigner(salt=salt).sign_object(
+                {"s": 10**9, "ct": draft["payload"]["ct"]}
+            )
+        },
+        "bad-payload-types": {
+            "header": signing.TimestampSigner(salt=salt).sign_object(
+                {"s": "x", "ct": None}
+            )
+        },
+        "token-for-another-page": {"header": other["token"]},
+        "token-for-a-table-on-an-article": {"header": table["token"]},
+        "sql-text": {"header": "' OR 1=1 --"},
+        "oversized": {"header": "A" * 8000},
+        "valid-token-in-a-cookie": {"cookie": good},
+        "valid-token-in-the-url": {"url": good},
+        "expired": {"header": good, "ttl": -1},
+    }
+
+
+FORGERIES = [
+    "garbage",
+    "separators-only",
+    "forged-signature",
+    "altered-signature",
+    "truncated",
+    "wrong-salt",
+    "wrong-key",
+    "unsigned-json",
+    "missing-snapshot",
+    "bad-payload-types",
+    "token-for-another-page",
+    "token-for-a-table-on-an-article",
+    "sql-text",
+    "oversized",
+    "valid-token-in-a-cookie",
+    "valid-token-in-the-url",
+    "expired",
+]
+
+
+@pytest.mark.parametrize("identity", ["anonymous", "superuser"])
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_forged_preview_token_shows_no_draft(
+    as_identity, corpus, settings, forgery, identity
+):
+    case = _forged_tokens(corpus)[forgery]
+    settings.PREVIEW_TOKEN_TTL_SECONDS = case.get("ttl", 3600)
+    client = as_identity(identity)
+    url = "/graphql/"
+    if "cookie" in case:
+        client.cookies["preview_token"] = case["cookie"]
+        client.cookies["X-Preview-Token"] = case["cookie"]
+    if "url" in case:
+        url += f"?token={case['url']}&previewToken={case['url']}"
+    extra = {"HTTP_X_PREVIEW_TOKEN": case["header"]} if "header" in case else {}
+    body = {"query": _used_fragments(PREVIEW_QUERY)}
+
+    response = client.post(
+        url, data=json.dumps(body), content_type="application/json", **extra
+    )
+    text = response.content.decode()
+
+    assert response.status_code < 500, text
+    assert "Traceback" not in text
+    assert MARKER not in text.lower(), _context(text)
+    payload = json.loads(text)
+    codes = {e.get("extensions", {}).get("code") for e in payload.get("errors", [])}
+    # Resolvers that read the header reject a bad one; the others ignore it.
+    assert codes <= {"INVALID_PREVIEW_TOKEN"}, text
+    data = payload.get("data") or {}
+    assert data.get("article") is None
+    assert data.get("comparisonTable") is None
+
+
+def _preview_is_wired() -> bool:
+    import inspect
+
+    from content.graphql import queries
+
+    return "resolve_preview" in inspect.getsource(queries)
+
+
+def test_only_a_valid_preview_token_shows_the_draft(as_identity, corpus):
+    if not _preview_is_wired():
+        pytest.skip("preview tokens are not read by the article resolver yet")
+    from content.models import ArticlePage
+
+    token = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))["token"]
+    client = as_identity("anonymous")
+    query = _article("leak-draft-article")
+
+    shown = post(client, *query, **{"X-Preview-Token": token})
+    hidden = post(client, *query)
+
+    assert "LEAK-DRAFT-ARTICLE" in shown[1]
+    assert_no_leak(*hidden)
+
+
+# The public schema -------------------------------------------------------
+
+FORBIDDEN_FIELDS = [
+    "draftTitle",
+    "hasUnpublishedChanges",
+    "goLiveAt",
+    "expireAt",
+    "expired",
+    "latestRevision",
+    "latestRevisionCreatedAt",
+    "revisions",
+    "locked",
+    "lockedAt",
+    "lockedBy",
+    "owner",
+    "path",
+    "depth",
+    "numchild",
+    "live",
+    "parent",
+    "children",
+    "ancestors",
+    "siblings",
+    "descendants",
+    "previousSiblings",
+    "nextSiblings",
+    "redirects",
+    "snippets",
+    "search",
+    "pages",
+    "page",
+    "collections",
+    "collection",
+    "documents",
+    "document",
+    "images",
+    "site",
+    "sites",
+    "settings",
+    "setting",
+    "aliasOf",
+    "translationKey",
+    "showInMenus",
+    "lastPublishedRevision",
+    "previewToken",
+]
+FORBIDDEN_ROOT_FIELDS = ["image", "rendition", "redirect", "collection", "revision"]
+FORBIDDEN_TYPES = [
+    "Page",
+    "PageInterface",
+    "ImageObjectType",
+    "ImageRenditionObjectType",
+    "DocumentObjectType",
+    "CollectionObjectType",
+    "Redirect",
+    "SiteObjectType",
+    "Search",
+    "PageViewRestriction",
+    "CollectionViewRestriction",
+    "Revision",
+]
+
+
+def _public_schema():
+    from cms.graphql.public_schema import schema
+
+    return schema.graphql_schema
+
+
+def _committed_schema():
+    from pathlib import Path
+
+    from django.conf import settings
+    from graphql import build_schema
+
+    path = Path(settings.BASE_DIR) / "frontend_contract" / "schema.graphql"
+    return build_schema(path.read_text())
+
+
+def _field_names(graphql_schema) -> set[str]:
+    names = set()
+    for graphql_type in graphql_schema.type_map.values():
+        if graphql_type.name.startswith("__"):
+            continue
+        names |= set(getattr(graphql_type, "fields", None) or {})
+    return names
+
+
+@pytest.mark.parametrize("field", FORBIDDEN_FIELDS)
+def test_public_schema_has_no_field_that_could_reveal_hidden_state(field):
+    assert field not in _field_names(_public_schema())
+    assert field not in _field_names(_committed_schema())
+
+
+@pytest.mark.parametrize("field", FORBIDDEN_ROOT_FIELDS)
+def test_public_schema_has_no_generic_root_lookup(field):
+    assert field not in _public_schema().query_type.fields
+
+
+@pytest.mark.parametrize("type_name", FORBIDDEN_TYPES)
+def test_public_schema_has_no_wagtail_internal_type(type_name):
+    assert _public_schema().get_type(type_name) is None
+    assert _committed_schema().get_type(type_name) is None
