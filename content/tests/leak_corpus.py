@@ -56,6 +56,15 @@ HIDDEN_TABLES = [
 ]
 HIDDEN_TAGS = ["leak-draft-tag", "leak-expired-tag", "leak-private-tag"]
 PUBLIC_ARTICLES = ["carrier-article", "carrier-changed"]
+HIDDEN_TRAINERS = [
+    "leak-trainer-draft",
+    "leak-trainer-scheduled",
+    "leak-trainer-expired",
+    "leak-trainer-private",
+    "leak-trainer-child-of-draft",
+    "leak-trainer-unpublished-slug",
+]
+PUBLIC_TRAINERS = ["carrier-trainer"]
 PUBLIC_TABLES = ["carrier-table"]
 PREVIEW_FILTERS = ["fill-200x200", "width-400"]
 
@@ -281,6 +290,18 @@ def build() -> dict:
     home.hero_heading = "LEAK-HOME-DRAFT-HERO"
     home.save_revision()
 
+    trainer_ids = _trainers(home, hidden_links, document, embed_image, photo)
+    carrier_body = list(carrier.body.raw_data)
+    carrier_body.append(
+        {
+            "type": "featured_trainers",
+            "value": {"heading": "Carrier trainers", "trainers": trainer_ids},
+        }
+    )
+    carrier.body = carrier_body
+    carrier.save_revision().publish()
+    _search_promotions([draft, expired, child_of_draft, private_pages["login"]])
+
     # Renditions of public images exist up front, so probes don't resize.
     for image in get_image_model().objects.exclude(
         collection__in=[private, private_child]
@@ -300,6 +321,97 @@ def build() -> dict:
         "carrier_table": carrier_table.pk,
         "child_of_draft": child_of_draft.pk,
     }
+
+
+def _trainers(home, hidden_links, document, embed_image, photo) -> list[int]:
+    """Hidden trainer profiles (all in 'Leakville'), and a public carrier
+    profile with a private photo, hidden links and an unpublished revision."""
+    from content.factories_trainers import (
+        TrainerDirectoryPageFactory,
+        TrainerProfilePageFactory,
+    )
+    from content.models.trainers import TrainerDirectoryPage, TrainerProfilePage
+    from home.models import HomePageFeaturedTrainer
+
+    now = timezone.now()
+    directory = TrainerDirectoryPage.objects.get(slug="trainers")
+    hidden = {"city": "Leakville", "postal_code": "LEAK1", "headline": "LEAK"}
+
+    def trainer(parent, slug, live=True, **extra):
+        page = TrainerProfilePageFactory(
+            parent=parent, slug=slug, title=slug.upper(), live=live, **hidden, **extra
+        )
+        if live:
+            page.save_revision().publish()
+        else:
+            page.save_revision()
+        return TrainerProfilePage.objects.get(pk=page.pk)
+
+    pages = [
+        trainer(directory, "leak-trainer-draft", live=False),
+        trainer(
+            directory,
+            "leak-trainer-scheduled",
+            live=False,
+            go_live_at=now + timedelta(days=1),
+        ),
+    ]
+    expired = trainer(directory, "leak-trainer-expired")
+    TrainerProfilePage.objects.filter(pk=expired.pk).update(
+        expire_at=now - timedelta(minutes=5)
+    )
+    private = trainer(directory, "leak-trainer-private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.LOGIN
+    )
+    draft_directory = TrainerDirectoryPageFactory(
+        parent=home, slug="leak-draft-directory", title="LEAK-DRAFT-DIRECTORY"
+    )
+    child = trainer(draft_directory, "leak-trainer-child-of-draft")
+    draft_directory.unpublish()
+    pages += [expired, private, child]
+
+    links = " ".join(_link(page, f"hidden {n}") for n, page in enumerate(hidden_links))
+    carrier = TrainerProfilePageFactory(
+        parent=directory,
+        slug="carrier-trainer",
+        title="Carrier Trainer",
+        photo=photo,
+        bio=[
+            {"type": "paragraph", "value": f"<p>Links: {links}.</p>"},
+            {
+                "type": "paragraph",
+                "value": (
+                    f'<p>A <a linktype="document" id="{document.pk}">doc</a> '
+                    f'<embed embedtype="image" id="{embed_image.pk}" '
+                    'format="left" alt="x"/></p>'
+                ),
+            },
+        ],
+    )
+    carrier.save_revision().publish()
+    carrier = TrainerProfilePage.objects.get(pk=carrier.pk)
+    carrier.title = "LEAK-TRAINER-UNPUBLISHED"
+    carrier.slug = "leak-trainer-unpublished-slug"
+    carrier.city = "Leakville"
+    carrier.headline = "LEAK-TRAINER-DRAFT-HEADLINE"
+    carrier.save_revision()
+
+    for order, page in enumerate(pages):
+        HomePageFeaturedTrainer.objects.create(
+            page=home, trainer=page, sort_order=100 + order
+        )
+    return [page.pk for page in pages] + [carrier.pk]
+
+
+def _search_promotions(pages) -> None:
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    query = Query.get("carrier")
+    for order, page in enumerate(pages):
+        SearchPromotion.objects.create(
+            query=query, page=page, sort_order=order, description="promoted"
+        )
 
 
 def hidden_table_ids() -> list[int]:

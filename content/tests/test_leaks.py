@@ -23,10 +23,12 @@ from content.tests.leak_corpus import (
     HIDDEN_ARTICLES,
     HIDDEN_TABLES,
     HIDDEN_TAGS,
+    HIDDEN_TRAINERS,
     MARKER,
     PREVIEW_FILTERS,
     PUBLIC_ARTICLES,
     PUBLIC_TABLES,
+    PUBLIC_TRAINERS,
     build,
 )
 
@@ -66,6 +68,32 @@ fragment Blocks on ArticleBodyBlock {
   ... on BodyCallToAction {
     id blockType heading buttonLabel url isExternal text { ...Txt }
   }
+  ... on BodyFeaturedTrainers { id blockType heading trainers { ...Trainer } }
+}
+"""
+
+TRAINER = """
+fragment Trainer on TrainerProfile {
+  id slug name headline acceptingNewClients bookingUrl email phone website
+  languages lastPublishedAt distanceKm distanceMiles services url
+  photo { id altText width height rendition(filter: FILL_200X200) { url } }
+  bio {
+    __typename
+    ... on TrainerBioParagraphBlock { id blockType html }
+    ... on TrainerBioQuoteBlock { id blockType text attribution }
+  }
+  credentials { number issuedOn expiresOn isCurrent credential { slug } }
+  education { degree field institution }
+  specialties { name slug description }
+  location { city state postalCode latitude longitude }
+}
+"""
+
+FACETS = """
+fragment Facets on TrainerFacets {
+  cities { name state count }
+  credentials { slug abbreviation count }
+  specialties { slug name count }
 }
 """
 
@@ -89,13 +117,14 @@ fragment Article on ArticlePage {
 }
 """
 
-FRAGMENTS = IMAGE + TEXT + TABLE + BLOCKS + PAGE + ARTICLE
+FRAGMENTS = IMAGE + TEXT + TABLE + BLOCKS + PAGE + ARTICLE + TRAINER + FACETS
 
 HOME = """
 query Home {
   homePage {
     ...PageFields heroHeading heroText heroImage { ...Img }
     featuredArticles { ...Article }
+    featuredTrainers { ...Trainer }
     callToAction { ...Blocks }
   }
 }
@@ -162,6 +191,80 @@ PROBES = {
         {},
     ),
 }
+
+
+def _trainers(order=None, flt=None, near=None) -> tuple[str, dict]:
+    return (
+        """
+        query Trainers($order: TrainerOrder, $filter: TrainerFilter,
+                       $near: TrainerNearInput) {
+          trainers(limit: 50, order: $order, filter: $filter, near: $near) {
+            totalCount hasNextPage items { ...Trainer } facets { ...Facets }
+          }
+        }
+        """,
+        {"order": order, "filter": flt, "near": near},
+    )
+
+
+def _trainer(slug) -> tuple[str, dict]:
+    return (
+        "query Trainer($slug: String) { trainer(slug: $slug) { ...Trainer } }",
+        {"slug": slug},
+    )
+
+
+MADISON = {"latitude": 43.0731, "longitude": -89.4012, "radiusKm": 500}
+SEARCH = """
+query Search($q: String!) {
+  search(query: $q, limit: 50) {
+    totalCount hasNextPage
+    promotions { title url description }
+    items {
+      rank type title url excerpt
+      content {
+        __typename
+        ... on ArticlePage { slug title }
+        ... on ComparisonTable { slug title }
+        ... on TrainerProfile { slug name }
+      }
+    }
+  }
+}
+"""
+SUGGEST = """
+query Suggest($prefix: String!) {
+  searchSuggestions(prefix: $prefix, limit: 10) { title type url }
+}
+"""
+
+PROBES.update(
+    {
+        "trainers-default": _trainers(),
+        "trainers-name": _trainers("NAME"),
+        "trainers-recently-updated": _trainers("RECENTLY_UPDATED"),
+        "trainers-near": _trainers("DISTANCE", near=MADISON),
+        "trainers-near-by-name": _trainers("NAME", near=MADISON),
+        "trainers-city-leakville": _trainers(flt={"city": "Leakville"}),
+        "trainers-query-leak": _trainers(flt={"query": "leak"}),
+        "trainers-accepting": _trainers(flt={"acceptingNewClients": True}),
+        **{f"trainer-{slug}": _trainer(slug) for slug in HIDDEN_TRAINERS},
+        **{f"trainer-{slug}": _trainer(slug) for slug in PUBLIC_TRAINERS},
+        "trainer-sync": (
+            "query Sync { trainerSync(limit: 50) { hasMore nextCursor removedIds "
+            "changed { ...Trainer } } }",
+            {},
+        ),
+        **{
+            f"search-{q.lower()}": (SEARCH, {"q": q})
+            for q in ["leak", "LEAK-UNPUBLISHED-BODY", "carrier", "trainer", "table"]
+        },
+        **{
+            f"suggest-{p.lower()}": (SUGGEST, {"prefix": p})
+            for p in ["leak", "Carrier", "Changed", "LEAK-T"]
+        },
+    }
+)
 
 IDENTITIES = ["anonymous", "superuser", "staff-editor"]
 
@@ -246,7 +349,7 @@ def test_probe_serves_no_hidden_content(as_identity, probe, identity):
 
     assert_no_leak(status, text)
     data = json.loads(text)["data"]
-    if probe.startswith("article-leak") or probe.startswith("comparison-table-leak"):
+    if probe.startswith(("article-leak", "comparison-table-leak", "trainer-leak")):
         # Null, not an error: the answer must not confirm the slug exists.
         assert list(data.values()) == [None]
 
@@ -535,7 +638,6 @@ FORBIDDEN_FIELDS = [
     "nextSiblings",
     "redirects",
     "snippets",
-    "search",
     "pages",
     "page",
     "collections",
