@@ -5,8 +5,9 @@ every hidden state: draft, scheduled, expired, private (login, password,
 groups), live under a private / draft / scheduled / expired parent, a live
 article and a live table with unpublished revisions, draft / scheduled /
 expired tables, images and a document in a private collection and its child,
-and a public carrier article and home page that point at all of them. Every
-hidden thing has ``leak`` in its title, slug or file name; nothing public
+hidden trainer profiles, search promotions of hidden pages, and a public
+carrier article, carrier trainer and home page that point at all of them. Every
+hidden thing has ``leak`` in its title, slug, city or file name; nothing public
 does. Each probe runs one query as an anonymous visitor, a superuser and a
 staff editor (session cookies) and asserts ``leak`` appears nowhere in the
 response body.
@@ -445,6 +446,46 @@ def test_list_totals_count_only_public_items(as_identity):
     # The corpus really holds the hidden states it claims to.
     assert ArticlePage.objects.filter(slug__startswith=MARKER).count() == 10
     assert ArticlePage.objects.get(slug="leak-child-of-draft").live
+
+
+@pytest.mark.parametrize("slug", HIDDEN_TRAINERS[:-1])
+def test_hidden_trainer_by_id_is_null(as_identity, slug):
+    from content.models.trainers import TrainerProfilePage
+
+    pk = TrainerProfilePage.objects.get(slug=slug).pk
+    query = "query T($id: ID) { trainer(id: $id) { ...Trainer } }"
+
+    status, text = post(as_identity("anonymous"), query, {"id": str(pk)})
+
+    assert_no_leak(status, text)
+    assert json.loads(text)["data"]["trainer"] is None
+
+
+def test_a_full_trainer_sync_lists_no_hidden_profile(as_identity):
+    from content.models.trainers import TrainerProfilePage
+
+    client = as_identity("superuser")
+    query = (
+        "query Sync($cursor: String) { trainerSync(cursor: $cursor, limit: 5) "
+        "{ hasMore nextCursor removedIds changed { ...Trainer } } }"
+    )
+    cursor, changed, removed = None, set(), set()
+    for _ in range(100):
+        status, text = post(client, query, {"cursor": cursor})
+        assert_no_leak(status, text)
+        batch = json.loads(text)["data"]["trainerSync"]
+        changed |= {t["slug"] for t in batch["changed"]}
+        removed |= set(batch["removedIds"])
+        cursor = batch["nextCursor"]
+        if not batch["hasMore"]:
+            break
+
+    assert "carrier-trainer" in changed
+    # Tombstones carry ids only, and only of profiles that were once public.
+    never_published = TrainerProfilePage.objects.filter(
+        slug__in=["leak-trainer-draft", "leak-trainer-scheduled"]
+    ).values_list("pk", flat=True)
+    assert not removed & {str(pk) for pk in never_published}
 
 
 @pytest.mark.parametrize("identity", IDENTITIES)
