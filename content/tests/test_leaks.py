@@ -448,6 +448,33 @@ def test_list_totals_count_only_public_items(as_identity):
     assert ArticlePage.objects.get(slug="leak-child-of-draft").live
 
 
+@pytest.mark.parametrize(
+    # Single words: searches OR their words, and "draft" or "table" alone
+    # rightly match public content.
+    "words",
+    ["leak", "Leakville", "LEAK1"],
+)
+def test_searching_for_hidden_words_finds_nothing_at_all(as_identity, words):
+    # Not even a public page: a hit would confirm the hidden words exist.
+    client = as_identity("superuser")
+    status, text = post(client, SEARCH, {"q": words})
+    assert_no_leak(status, text)
+    results = json.loads(text)["data"]["search"]
+    status, text = post(client, SUGGEST, {"prefix": words})
+    assert_no_leak(status, text)
+
+    assert results["totalCount"] == 0
+    assert results["items"] == []
+    assert json.loads(text)["data"]["searchSuggestions"] == []
+
+
+def test_search_promotions_skip_hidden_pages(as_identity):
+    status, text = post(as_identity("anonymous"), SEARCH, {"q": "carrier"})
+    assert_no_leak(status, text)
+
+    assert json.loads(text)["data"]["search"]["promotions"] == []
+
+
 @pytest.mark.parametrize("slug", HIDDEN_TRAINERS[:-1])
 def test_hidden_trainer_by_id_is_null(as_identity, slug):
     from content.models.trainers import TrainerProfilePage
