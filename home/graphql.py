@@ -97,9 +97,17 @@ class HomeQuery(graphene.ObjectType):
     )
 
     def resolve_home_page(self, info):
+        from cms.preview import resolve_preview
         from home.models import HomePage
 
         site = current_site(info)
+        # The token must be for this site's home page; checked even without a
+        # site so that a bad token is always refused the same way.
+        draft = resolve_preview(
+            info.context, HomePage, object_id=site.root_page_id if site else "-"
+        )
+        if draft is not None:
+            return draft
         if site is None:
             return None
         # public_pages also drops an expired home page.

@@ -12,6 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
+from cms.preview import HeadlessPreviewMixin
 from content.blocks import CallToActionBlock, SocialLinkBlock
 
 
@@ -22,7 +23,7 @@ def _graphql():
     return graphql
 
 
-class HomePage(Page):
+class HomePage(HeadlessPreviewMixin, Page):
     """The site root the frontend renders at ``/``."""
 
     hero_heading = models.CharField(

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
+from cms.preview import resolve_preview
 from cms.selectors import public_pages, public_snippets
 from content.graphql.types import CredentialKindEnum, TagType, model_type
 from content.models import (
@@ -127,6 +128,10 @@ class ContentQuery(graphene.ObjectType):
         return paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
 
     def resolve_article(self, info, slug):
+        # A valid X-Preview-Token for this slug returns the editor's draft.
+        draft = resolve_preview(info.context, ArticlePage, slug)
+        if draft is not None:
+            return draft
         return public_articles().filter(slug=slug).first()
 
     def resolve_article_tags(self, info, limit, offset):
@@ -146,6 +151,9 @@ class ContentQuery(graphene.ObjectType):
         return paginate(live_tables().order_by("title", "id"), limit, offset)
 
     def resolve_comparison_table(self, info, slug):
+        draft = resolve_preview(info.context, ComparisonTable, slug)
+        if draft is not None:
+            return draft
         return live_tables().filter(slug=slug).first()
 
     def resolve_credentials(self, info, limit, offset, kind=None):

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.preview import HeadlessPreviewMixin
 from content.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 
 WORDS_PER_MINUTE = 200
@@ -76,7 +77,7 @@ class ArticlePageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class ArticlePage(Page):
+class ArticlePage(HeadlessPreviewMixin, Page):
     subtitle = models.CharField(
         max_length=200, blank=True, help_text="The dek under the title."
     )
