@@ -538,27 +538,15 @@ query Preview {
 
 
 def _snapshot_payload(obj) -> dict:
-    """A genuine token for ``obj``, built the way create_preview_token does.
+    """A genuine token for ``obj`` and the payload it signs."""
+    from cms.preview import PreviewSnapshot, create_preview_token
 
-    create_preview_token itself cannot store a saved page yet: its JSONField
-    has no DjangoJSONEncoder and serializable_data() holds datetimes.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from django.core import signing
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    from cms.preview import _SALT, PreviewSnapshot, preview_lookup
-
-    content = json.loads(json.dumps(obj.serializable_data(), cls=DjangoJSONEncoder))
-    snapshot = PreviewSnapshot.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        lookup=preview_lookup(obj),
-        content_json=content,
-    )
-    payload = {"s": snapshot.pk, "ct": snapshot.content_type_id}
-    token = signing.TimestampSigner(salt=_SALT).sign_object(payload)
-    return {"token": token, "payload": payload}
+    token = create_preview_token(obj)
+    snapshot = PreviewSnapshot.objects.latest("pk")
+    return {
+        "token": token,
+        "payload": {"s": snapshot.pk, "ct": snapshot.content_type_id},
+    }
 
 
 def _forged_tokens(corpus) -> dict:
@@ -567,7 +555,8 @@ def _forged_tokens(corpus) -> dict:
     from content.models import ArticlePage, ComparisonTable
 
     draft = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))
-    table = _snapshot_payload(ComparisonTable.objects.get(pk=corpus["draft_table"]))
+    # A genuine token, but for another (hidden) table than the one queried.
+    table = _snapshot_payload(ComparisonTable.objects.get(slug="leak-scheduled-table"))
     other = _snapshot_payload(ArticlePage.objects.get(pk=corpus["private_login"]))
     good = draft["token"]
     flipped = good[:-3] + ("A" if good[-3] != "A" else "B") + good[-2:]
