@@ -3,6 +3,7 @@
 import graphene
 from wagtail.models import Site
 
+from cms.selectors import public_pages
 from content.graphql import types as content_types
 
 
@@ -109,7 +110,8 @@ class HomeQuery(graphene.ObjectType):
             return draft
         if site is None:
             return None
-        return HomePage.objects.live().public().filter(pk=site.root_page_id).first()
+        # public_pages also drops an expired home page.
+        return public_pages(HomePage.objects).filter(pk=site.root_page_id).first()
 
     def resolve_organisation_settings(self, info):
         from home.models import OrganisationSettings

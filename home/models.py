@@ -109,7 +109,9 @@ class HomePage(HeadlessPreviewMixin, Page):
         verbose_name = "home page"
 
     def graphql_hero_image(self, info, **kwargs):
-        return _graphql().types().image_value(self.hero_image, self.hero_image_alt)
+        return (
+            _graphql().types().image_value(self.hero_image, self.hero_image_alt, info)
+        )
 
     def graphql_featured_articles(self, info, **kwargs):
         return _graphql().featured_articles(self)

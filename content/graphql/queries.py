@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
 from cms.preview import resolve_preview
+from cms.selectors import public_pages, public_snippets
 from content.graphql.types import CredentialKindEnum, TagType, model_type
 from content.models import (
     ArticlePage,
@@ -37,9 +38,10 @@ ARTICLE_ORDERING = {
 
 def public_articles():
     """Live, public articles with everything a list item shows prefetched."""
+    # public_pages, not live().public(): also drops expired articles and live
+    # articles under an unpublished, scheduled or expired parent.
     return (
-        ArticlePage.objects.live()
-        .public()
+        public_pages(ArticlePage.objects)
         .select_related("hero_image")
         .prefetch_related(
             # Renditions are prefetched so that srcset on a list does not
@@ -58,7 +60,8 @@ def public_articles():
 
 
 def live_tables():
-    return ComparisonTable.objects.filter(live=True)
+    # public_snippets, not live=True: a table past expire_at stays live.
+    return public_snippets(ComparisonTable.objects)
 
 
 ArticlePageList = page_type(
@@ -134,9 +137,10 @@ class ContentQuery(graphene.ObjectType):
     def resolve_article_tags(self, info, limit, offset):
         tags = (
             Tag.objects.filter(
-                content_articlepagetag_items__content_object__in=ArticlePage.objects.live()
-                .public()
-                .values("pk")
+                # Tags used only by hidden articles must not be listed.
+                content_articlepagetag_items__content_object__in=public_pages(
+                    ArticlePage.objects
+                ).values("pk")
             )
             .distinct()
             .order_by("name", "id")

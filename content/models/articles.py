@@ -235,9 +235,8 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         return [link.author for link in self.article_authors.all()]
 
     def graphql_hero_image(self, info, **kwargs):
-        if self.hero_image is None:
-            return None
-        return _types().ImageValue(self.hero_image, self.hero_image_alt)
+        # image_value withholds images in private collections.
+        return _types().image_value(self.hero_image, self.hero_image_alt, info)
 
     def graphql_tags(self, info, **kwargs):
         return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
