@@ -79,7 +79,14 @@ def _manage(*args, **env):
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            # Set by the browser-test fixture in this process; not deployment.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     full_env.update(env)
     return subprocess.run(
