@@ -11,6 +11,9 @@ class CmsConfig(AppConfig):
         from cms.graphql import checks, persisted, signals  # noqa: F401
 
         signals.connect()
+        from cms import renditions
+
+        renditions.connect()
         # Load the persisted operations once at startup, not on a request.
         try:
             persisted.registry()

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ContentConfig(AppConfig):
     name = "content"
     verbose_name = "Content"
+
+    def ready(self):
+        # Connect the trainer change-log receivers (incremental sync).
+        from content import signals_trainers  # noqa: F401

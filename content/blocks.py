@@ -12,6 +12,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from content.trainer_blocks import FeaturedTrainersBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 CELL_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -222,8 +224,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     comparison_table = ComparisonTableChooserBlock()
     inline_comparison_table = InlineComparisonTableBlock()
     call_to_action = CallToActionBlock()
-    # Integrator: add ``featured_trainers = FeaturedTrainersBlock()`` here once
-    # TrainerProfilePage exists (see content/graphql/blocks.py for its type).
+    featured_trainers = FeaturedTrainersBlock()
 
 
 class SocialPlatform(blocks.ChoiceBlock):

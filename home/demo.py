@@ -127,3 +127,33 @@ def load_home_features(home: HomePage, articles, stdout) -> None:
     ]
     home.save_revision().publish()
     stdout.write("  featured articles on the home page")
+
+
+def load_featured_trainers(home: HomePage, article, stdout) -> None:
+    """Feature three demo trainers on the home page and after the seed
+    article's closing call to action ("... our great personal training and
+    coaching partners"), once."""
+    from content.models import TrainerProfilePage
+    from home.models import HomePageFeaturedTrainer
+
+    trainers = list(TrainerProfilePage.objects.live().public().order_by("path")[:3])
+    if not trainers:
+        return
+    home = HomePage.objects.get(pk=home.pk)
+    if not home.featured_trainers.exists():
+        home.featured_trainers = [HomePageFeaturedTrainer(trainer=t) for t in trainers]
+        home.save_revision().publish()
+        stdout.write("  featured trainers on the home page")
+    article = type(article).objects.get(pk=article.pk)
+    if not any(b.block_type == "featured_trainers" for b in article.body):
+        article.body.append(
+            (
+                "featured_trainers",
+                {
+                    "heading": "Some of our partner trainers",
+                    "trainers": trainers,
+                },
+            )
+        )
+        article.save_revision().publish()
+        stdout.write("  featured trainers in the seed article")

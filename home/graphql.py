@@ -63,6 +63,21 @@ def featured_articles(home) -> list:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def featured_trainers_type():
+    from content.graphql.trainer_types import TrainerProfile
+
+    return graphene.List(graphene.NonNull(TrainerProfile), required=True)
+
+
+def featured_trainers(home) -> list:
+    from cms.selectors import not_expired
+    from content.graphql.trainers import directory_queryset
+
+    ids = [link.trainer_id for link in home.featured_trainers.all()]
+    by_id = directory_queryset().filter(not_expired()).in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def current_site(info):
     return (
         Site.find_for_request(info.context)

@@ -59,7 +59,7 @@ class HomePage(Page):
     ]
     featured_panels = [
         InlinePanel("featured_articles", label="Featured articles", max_num=6),
-        # Integrator: featured trainers go here once TrainerProfilePage exists.
+        InlinePanel("featured_trainers", label="Featured trainers", max_num=12),
         FieldPanel("call_to_action"),
     ]
     edit_handler = TabbedInterface(
@@ -88,6 +88,12 @@ class HomePage(Page):
             description="Featured articles in editor order (published ones only).",
         ),
         GraphQLField(
+            "featured_trainers",
+            lambda: _graphql().featured_trainers_type(),
+            source="graphql_featured_trainers",
+            description="Featured partner trainers in editor order (public only).",
+        ),
+        GraphQLField(
             "call_to_action",
             lambda: _graphql().types().BodyCallToAction,
             source="graphql_call_to_action",
@@ -107,6 +113,9 @@ class HomePage(Page):
     def graphql_featured_articles(self, info, **kwargs):
         return _graphql().featured_articles(self)
 
+    def graphql_featured_trainers(self, info, **kwargs):
+        return _graphql().featured_trainers(self)
+
     def graphql_call_to_action(self, info, **kwargs):
         blocks = _graphql().types().resolve_stream(self.call_to_action, info)
         return blocks[0] if blocks else None
@@ -121,6 +130,17 @@ class HomePageFeaturedArticle(Orderable):
     )
 
     panels = [FieldPanel("article")]
+
+
+class HomePageFeaturedTrainer(Orderable):
+    page = ParentalKey(
+        HomePage, on_delete=models.CASCADE, related_name="featured_trainers"
+    )
+    trainer = models.ForeignKey(
+        "content.TrainerProfilePage", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("trainer")]
 
 
 @register_setting(icon="site")

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wagtail.search.backends import get_search_backend
+
 from cms.graphql.errors import ApiError
 
 MAX_QUERY_LENGTH = 200
@@ -116,10 +118,14 @@ def excerpt(text: str, terms: list[str], size: int = EXCERPT_CHARS) -> str:
     return ("…" if start else "") + escaped + ("…" if end_cut else "")
 
 
+def _lower_is_better() -> bool:
+    return "sqlite" in type(get_search_backend()).__module__
+
+
 def _scored(source: SearchSource, words: str, window: int) -> tuple[list, int]:
     results = (
-        source.queryset()
-        .search(words, operator="or", order_by_relevance=True)
+        get_search_backend()
+        .search(words, source.queryset(), operator="or", order_by_relevance=True)
         .annotate_score("_score")
     )
     total = results.count()
@@ -144,8 +150,11 @@ def run_search(query: str | None, keys: list[str] | None, limit: int, offset: in
         counts[source.key] = total
         merged.extend(Hit(source, obj, float(obj._score or 0.0)) for obj in top)
     # Stable order: score, then type order, then title, so pages never shuffle.
+    # SQLite's bm25() is lower-is-better; PostgreSQL and Elasticsearch are
+    # higher-is-better.
+    sign = 1 if _lower_is_better() else -1
     order = {s.key: i for i, s in enumerate(selected)}
-    merged.sort(key=lambda h: (-h.score, order[h.type], h.source.title(h.obj)))
+    merged.sort(key=lambda h: (sign * h.score, order[h.type], h.source.title(h.obj)))
     page = merged[offset:window]
     _load(page)
     for rank, hit in enumerate(page, start=offset + 1):
@@ -180,7 +189,9 @@ def suggest(prefix: str | None, keys: list[str] | None, limit: int) -> list[Hit]
     for key, source in _SOURCES.items():
         if (keys and key not in keys) or not source.autocomplete:
             continue
-        results = source.queryset().autocomplete(words, operator="and")
+        results = get_search_backend().autocomplete(
+            words, source.queryset(), operator="and"
+        )
         hits.extend(Hit(source, obj, 0.0) for obj in results[:limit])
     hits.sort(key=lambda h: h.source.title(h.obj).lower())
     return hits[:limit]

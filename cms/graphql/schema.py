@@ -31,5 +31,9 @@ def _from_grapple(mixin) -> bool:
 def keep_public_root_fields(query_mixins: list) -> None:
     """Drop grapple's root mixins in place; keep the project's own."""
     query_mixins[:] = [m for m in query_mixins if not _from_grapple(m)]
+    # graphene.ObjectType must come after its subclasses in the bases list.
+    if graphene.ObjectType in query_mixins:
+        query_mixins.remove(graphene.ObjectType)
+        query_mixins.append(graphene.ObjectType)
     if ServiceQuery not in query_mixins:
         query_mixins.insert(0, ServiceQuery)

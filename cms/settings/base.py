@@ -236,9 +236,13 @@ GRAPHQL_CACHE_INVALIDATING_APPS = [
     "wagtailcore",
     "wagtailimages",
     "wagtaildocs",
+    "wagtailsearchpromotions",
     "taggit",
 ]
 GRAPHQL_CACHE_IGNORED_MODELS = [
+    # The search query log is written by searches themselves.
+    "wagtailsearchpromotions.query",
+    "wagtailsearchpromotions.querydailyhits",
     "wagtailcore.referenceindex",
     "wagtailcore.pagelogentry",
     "wagtailcore.modellogentry",

@@ -1,5 +1,7 @@
 """Tests: fast hashing, local memory cache, no debug, deterministic keys."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -13,7 +15,10 @@ CACHES = {
         "LOCATION": "clinic-test",
     }
 }
-MEDIA_ROOT = str(BASE_DIR / ".pytest-media")
+# One media folder per xdist worker: workers clean up their own at exit.
+MEDIA_ROOT = str(
+    BASE_DIR / ".pytest-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 GRAPHQL_EXPOSE_GRAPHIQL = False
 GRAPHQL_INTROSPECTION = False
 # Rate limiting stays on in tests, high enough that only tests lowering it trip.

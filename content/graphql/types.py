@@ -5,6 +5,7 @@ their computed fields resolve to the types below. Blocks are typed here (not
 through grapple) so that chooser blocks only ever return live content.
 """
 
+import logging
 from dataclasses import dataclass
 
 import graphene
@@ -16,6 +17,8 @@ from cms.graphql.errors import ApiError, ErrorCode
 from content.graphql.richtext import html_to_text, link_resolver, render_html
 
 __all__ = ["graphene"]
+
+logger = logging.getLogger("content.graphql")
 
 
 def model_type(label: str):
@@ -95,7 +98,19 @@ class ResponsiveImageRendition(graphene.ObjectType):
 
 
 def make_rendition(image, spec: str) -> dict:
-    rendition = image.get_rendition(checked_filter(spec))
+    from cms.renditions import existing_rendition
+
+    rendition = existing_rendition(image, checked_filter(spec))
+    if rendition is None:
+        # Renditions are made on upload and by `manage.py make_renditions`,
+        # never inside a request: serve the original until it exists.
+        logger.warning("rendition %s of image %s missing", spec, image.pk)
+        return {
+            "filter": spec,
+            "url": image.file.url,
+            "width": image.width,
+            "height": image.height,
+        }
     return {
         "filter": spec,
         "url": rendition.url,
@@ -444,7 +459,39 @@ class BodyCallToAction(BlockBase):
         return self.value.get("page") is None
 
 
+class BodyFeaturedTrainers(BlockBase):
+    class Meta:
+        description = "Featured partner trainers (live, public profiles only)."
+
+    heading = graphene.String(required=True, description="Heading; may be empty.")
+    trainers = graphene.List(
+        graphene.NonNull(lambda: _trainer_type()),
+        required=True,
+        description="The featured trainers in editor order; drafts drop out.",
+    )
+
+    def resolve_heading(self, info):
+        return self.value.get("heading") or ""
+
+    def resolve_trainers(self, info):
+        from cms.selectors import not_expired
+        from content.graphql.trainers import directory_queryset
+
+        chosen = [getattr(p, "pk", p) for p in self.value.get("trainers") or [] if p]
+        if not chosen:
+            return []
+        by_pk = directory_queryset().filter(not_expired()).in_bulk(chosen)
+        return [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _trainer_type():
+    from content.graphql.trainer_types import TrainerProfile
+
+    return TrainerProfile
+
+
 BLOCK_TYPES = {
+    "featured_trainers": BodyFeaturedTrainers,
     "heading": BodyHeading,
     "paragraph": BodyParagraph,
     "callout": BodyCallout,

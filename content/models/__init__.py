@@ -2,6 +2,7 @@ from .articles import ArticlePage, ArticlePageAuthor, ArticlePageTag, BlogIndexP
 from .authors import Author
 from .credentials import Credential, CredentialKind, Specialty
 from .tables import ComparisonTable
+from .trainers import *  # noqa: F403
 
 __all__ = [
     "ArticlePage",

@@ -142,6 +142,8 @@ class ArticlePage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("published_date"),
+        # Public search filters out pages past their expiry (cms.selectors).
+        index.FilterField("expire_at"),
     ]
     graphql_fields = [
         GraphQLString("subtitle", required=True, description="The dek."),

@@ -112,7 +112,10 @@ class ComparisonTable(
     search_fields = [
         index.SearchField("title", boost=2),
         index.AutocompleteField("title"),
+        index.SearchField("jurisdiction"),
+        index.SearchField("search_text"),
         index.FilterField("live"),
+        index.FilterField("expire_at"),
         index.FilterField("jurisdiction"),
     ]
 
@@ -178,6 +181,18 @@ class ComparisonTable(
     @property
     def column_names(self) -> list[str]:
         return [child.value for child in self.columns]
+
+    def search_text(self) -> str:
+        """Intro, columns, criteria, cells and footnotes as plain text."""
+        from django.utils.html import strip_tags
+
+        parts = [strip_tags(self.intro or ""), *self.column_names]
+        for row in self.rows:
+            parts.append(str(row.value.get("criterion", "")))
+            cells = row.value.get("cells", [])
+            parts.extend(strip_tags(getattr(c, "source", str(c))) for c in cells)
+        parts.append(strip_tags(self.footnotes or ""))
+        return " ".join(p for p in parts if p)
 
     def graphql_intro(self, info, **kwargs):
         return _types().rich(self.intro)

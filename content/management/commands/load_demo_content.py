@@ -7,8 +7,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from content.demo.articles import load_articles
+from content.demo.generated import load_generated_articles
 from content.demo.permissions import ensure_groups
-from home.demo import load_home_features, load_organisation_settings, load_site
+from content.demo.trainers import load_trainers
+from home.demo import (
+    load_featured_trainers,
+    load_home_features,
+    load_organisation_settings,
+    load_site,
+)
 
 
 class Command(BaseCommand):
@@ -36,8 +43,17 @@ class Command(BaseCommand):
             ensure_groups(self.stdout)
             load_organisation_settings(self.stdout)
             article = load_articles(home, self.stdout)
-            # --- Trainer loading goes here (TrainerProfilePage, issue: trainers):
-            # e.g. load_trainers(home, self.stdout, count=trainers, seed=seed)
-            # --- end trainers
+            if articles:
+                load_generated_articles(
+                    article.get_parent().specific,
+                    articles,
+                    seed,
+                    self.stdout,
+                    template=article,
+                )
             load_home_features(home, [article], self.stdout)
+        # Trainers load in their own transactions (bulk inserts for --trainers N).
+        load_trainers(self.stdout, count=trainers, seed=seed)
+        with transaction.atomic():
+            load_featured_trainers(home, article, self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

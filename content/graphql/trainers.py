@@ -1,0 +1,406 @@
+"""Root query fields of the partner-trainer directory.
+
+``trainers``: filter, 'near me', allowlisted ordering, offset pages and facets.
+``trainer``: one profile by id or slug. ``trainerSync``: incremental sync over
+the ``TrainerChange`` log. ``trainerSpecialties``: the filter vocabulary.
+
+Query cost is constant in the page size: one COUNT, one SELECT of the page,
+and one query per prefetched relation (credentials, education, specialties,
+photo renditions).
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import graphene
+from django.core import signing
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+
+from cms.graphql.errors import ApiError, ErrorCode
+from cms.graphql.pagination import check_pagination, paginate
+from content.graphql import trainer_types as types
+from content.models import Credential, Specialty
+from content.models.trainers import (
+    SERVICE_FIELDS,
+    TrainerChange,
+    TrainerCredential,
+    TrainerProfilePage,
+)
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_LAT = 111.32
+MAX_RADIUS_KM = 500.0
+CURSOR_SALT = "content.trainers.sync"
+CURSOR_VERSION = 1
+DEFAULT_SYNC_LIMIT = 50
+
+
+def directory_queryset():
+    """Live, public profiles with everything the profile type needs prefetched."""
+    return (
+        TrainerProfilePage.objects.live()
+        .public()
+        .select_related("photo")
+        .prefetch_related(
+            Prefetch(
+                "credentials",
+                queryset=TrainerCredential.objects.select_related(
+                    "credential"
+                ).order_by("sort_order", "pk"),
+            ),
+            "education",
+            "specialties",
+            "photo__renditions",
+        )
+    )
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass
+class Near:
+    latitude: float
+    longitude: float
+    radius_km: float
+
+    @classmethod
+    def from_input(cls, near) -> "Near | None":
+        if near is None:
+            return None
+        lat, lon = near.latitude, near.longitude
+        radius = near.get("radius_km", 25.0)
+        if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            raise ApiError(
+                "latitude must be within -90..90 and longitude within -180..180.",
+                code=ErrorCode.INVALID_COORDINATES,
+            )
+        if radius is None or not (0 < radius <= MAX_RADIUS_KM):
+            raise ApiError(
+                f"radiusKm must be over 0 and at most {MAX_RADIUS_KM:g}.",
+                code=ErrorCode.BAD_USER_INPUT,
+            )
+        return cls(lat, lon, radius)
+
+    def bounding_box(self) -> Q:
+        """A cheap SQL prefilter; the exact distance is checked in Python."""
+        dlat = self.radius_km / KM_PER_DEGREE_LAT
+        q = Q(
+            latitude__isnull=False,
+            longitude__isnull=False,
+            latitude__gte=self.latitude - dlat,
+            latitude__lte=self.latitude + dlat,
+        )
+        cos_lat = math.cos(math.radians(self.latitude))
+        if cos_lat > 0.01:
+            dlon = self.radius_km / (KM_PER_DEGREE_LAT * cos_lat)
+            low, high = self.longitude - dlon, self.longitude + dlon
+            # Across the antimeridian the box would wrap; skip the longitude
+            # prefilter there (rare) rather than get it wrong.
+            if low >= -180 and high <= 180:
+                q &= Q(longitude__gte=low, longitude__lte=high)
+        return q
+
+
+def _known_slugs(model, slugs, label) -> list[str]:
+    slugs = sorted(set(slugs))
+    found = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ApiError(
+            f"Unknown {label}: {', '.join(unknown)}.",
+            code=ErrorCode.UNKNOWN_FILTER_VALUE,
+            field=label,
+            values=unknown,
+        )
+    return slugs
+
+
+def current_credential_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}expires_on__isnull": True}) | Q(
+        **{f"{prefix}expires_on__gte": today}
+    )
+
+
+def apply_filter(qs, flt):
+    if not flt:
+        return qs
+    if flt.get("specialties"):
+        slugs = _known_slugs(Specialty, flt["specialties"], "specialty")
+        holders = TrainerProfilePage.specialties.through.objects.filter(
+            specialty__slug__in=slugs
+        ).values("trainerprofilepage_id")
+        qs = qs.filter(pk__in=holders)
+    if flt.get("credentials"):
+        slugs = _known_slugs(Credential, flt["credentials"], "credential")
+        holders = (
+            TrainerCredential.objects.filter(credential__slug__in=slugs)
+            .filter(current_credential_q())
+            .values("page_id")
+        )
+        qs = qs.filter(pk__in=holders)
+    if flt.get("city"):
+        qs = qs.filter(city__iexact=flt["city"].strip())
+    if flt.get("state"):
+        qs = qs.filter(state__iexact=flt["state"].strip())
+    if flt.get("services"):
+        q = Q()
+        for service in flt["services"]:
+            q |= Q(**{SERVICE_FIELDS[getattr(service, "value", service)]: True})
+        qs = qs.filter(q)
+    if flt.get("accepting_new_clients") is not None:
+        qs = qs.filter(accepting_new_clients=flt["accepting_new_clients"])
+    text = (flt.get("query") or "").strip()
+    if text:
+        if len(text) > 100:
+            raise ApiError("query is limited to 100 characters.")
+        qs = qs.filter(Q(title__icontains=text) | Q(headline__icontains=text))
+    return qs
+
+
+@dataclass
+class SearchResult:
+    items: list[Any]
+    total_count: int
+    limit: int
+    offset: int
+    matching: Any  # queryset (or pk list) of every match, for facets
+
+    @property
+    def has_next_page(self) -> bool:
+        return self.offset + len(self.items) < self.total_count
+
+
+def search_trainers(flt=None, near=None, order=None, limit=None, offset=None):
+    limit, offset = check_pagination(limit, offset)
+    near = Near.from_input(near)
+    order = getattr(order, "value", order) or ("distance" if near else "name")
+    if order == "distance" and near is None:
+        raise ApiError("order DISTANCE needs `near`.", code=ErrorCode.BAD_USER_INPUT)
+    base = apply_filter(TrainerProfilePage.objects.live().public(), flt)
+
+    if near is None:
+        ordering = {
+            "name": ("title", "pk"),
+            # NULLS LAST explicitly: PostgreSQL and SQLite disagree by default.
+            "recently_updated": (F("last_published_at").desc(nulls_last=True), "-pk"),
+        }[order]
+        page = paginate(
+            apply_filter(directory_queryset(), flt).order_by(*ordering), limit, offset
+        )
+        return SearchResult(page.items, page.total_count, limit, offset, base)
+
+    # Near me: bounding box in SQL, exact distance in Python, then one fetch
+    # of just this page's rows with their prefetches.
+    candidates = base.filter(near.bounding_box()).values_list(
+        "pk", "latitude", "longitude", "title", "last_published_at"
+    )
+    rows = []
+    for pk, lat, lon, title, published in candidates:
+        distance = haversine_km(near.latitude, near.longitude, lat, lon)
+        if distance <= near.radius_km:
+            rows.append((pk, distance, title, published))
+    if order == "distance":
+        rows.sort(key=lambda r: (r[1], r[0]))
+    elif order == "name":
+        rows.sort(key=lambda r: (r[2], r[0]))
+    else:
+        rows.sort(key=lambda r: (r[3] is None, -r[3].timestamp() if r[3] else 0, -r[0]))
+    window = rows[offset : offset + limit]
+    distances = {pk: distance for pk, distance, _, _ in window}
+    by_pk = directory_queryset().in_bulk(list(distances)) if window else {}
+    items = []
+    for pk, _, _, _ in window:
+        page = by_pk.get(pk)
+        if page is not None:
+            page.distance_km = distances[pk]
+            items.append(page)
+    matching = [pk for pk, _, _, _ in rows]
+    return SearchResult(items, len(rows), limit, offset, matching)
+
+
+def compute_facets(matching) -> dict:
+    """Three aggregate queries, whatever the number of matches."""
+    # 'Near me' matches arrive as a pk list (the radius caps its size).
+    pks = matching if isinstance(matching, list) else matching.values("pk")
+    through = TrainerProfilePage.specialties.through.objects
+    specialties = (
+        through.filter(trainerprofilepage_id__in=pks)
+        .values("specialty__slug", "specialty__name")
+        .annotate(count=Count("trainerprofilepage_id", distinct=True))
+        .order_by("-count", "specialty__name")
+    )
+    credentials = (
+        TrainerCredential.objects.filter(page_id__in=pks)
+        .filter(current_credential_q())
+        .values("credential__slug", "credential__abbreviation")
+        .annotate(count=Count("page_id", distinct=True))
+        .order_by("-count", "credential__abbreviation")
+    )
+    cities = (
+        TrainerProfilePage.objects.filter(pk__in=pks)
+        .values("city", "state")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "city")
+    )
+    return {
+        "specialties": [
+            types.SpecialtyFacet(
+                slug=r["specialty__slug"], name=r["specialty__name"], count=r["count"]
+            )
+            for r in specialties
+        ],
+        "credentials": [
+            types.CredentialFacet(
+                slug=r["credential__slug"],
+                abbreviation=r["credential__abbreviation"],
+                count=r["count"],
+            )
+            for r in credentials
+        ],
+        "cities": [
+            types.CityFacet(name=r["city"], state=r["state"], count=r["count"])
+            for r in cities
+        ],
+    }
+
+
+def encode_cursor(change_id: int) -> str:
+    return signing.dumps({"v": CURSOR_VERSION, "c": change_id}, salt=CURSOR_SALT)
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    try:
+        payload = signing.loads(cursor, salt=CURSOR_SALT)
+        if payload.get("v") != CURSOR_VERSION:
+            raise ValueError("cursor version")
+        change_id = payload["c"]
+        if not isinstance(change_id, int) or change_id < 0:
+            raise ValueError("cursor value")
+    except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError):
+        raise ApiError(
+            "The sync cursor is malformed or was not issued by this server. "
+            "Sync again from the start (cursor: null).",
+            code=ErrorCode.INVALID_CURSOR,
+        ) from None
+    return change_id
+
+
+def sync_trainers(cursor=None, limit=DEFAULT_SYNC_LIMIT) -> dict:
+    """Changes after ``cursor``: at most ``limit`` distinct profiles per batch.
+
+    Each profile is reported in its current state: in ``changed`` if it is live
+    and public now, otherwise in ``removedIds``. Any later change appends a new
+    log row, so replaying every batch converges on the live directory.
+    """
+    limit, _ = check_pagination(limit, 0)
+    after = decode_cursor(cursor)
+    if after:
+        latest = TrainerChange.objects.order_by("-id").values_list("id", flat=True)
+        if after > (latest.first() or 0):
+            raise ApiError(
+                "The sync cursor is ahead of this server's change log. "
+                "Sync again from the start (cursor: null).",
+                code=ErrorCode.INVALID_CURSOR,
+            )
+    # Over-fetch rows so repeated changes of one profile don't shrink batches.
+    rows = list(
+        TrainerChange.objects.filter(id__gt=after)
+        .order_by("id")
+        .values_list("id", "page_id")[: limit * 5 + 1]
+    )
+    page_ids: list[int] = []
+    seen = set()
+    last_id = after
+    consumed = 0
+    for change_id, page_id in rows:
+        if page_id not in seen:
+            if len(page_ids) == limit:
+                break
+            seen.add(page_id)
+            page_ids.append(page_id)
+        last_id = change_id
+        consumed += 1
+    has_more = consumed < len(rows)
+    live = directory_queryset().in_bulk(page_ids) if page_ids else {}
+    return {
+        "changed": [live[pk] for pk in page_ids if pk in live],
+        "removed_ids": [str(pk) for pk in page_ids if pk not in live],
+        "next_cursor": encode_cursor(last_id),
+        "has_more": has_more,
+    }
+
+
+class TrainerQuery(graphene.ObjectType):
+    """Root fields of the partner-trainer directory."""
+
+    trainers = graphene.Field(
+        graphene.NonNull(types.TrainerSearchResult),
+        filter=graphene.Argument(types.TrainerFilter, description="Filters (AND)."),
+        near=graphene.Argument(
+            types.TrainerNearInput, description="Only trainers within a radius."
+        ),
+        order=graphene.Argument(
+            types.TrainerOrder,
+            description="Ordering; default DISTANCE with `near`, else NAME.",
+        ),
+        limit=graphene.Int(
+            default_value=10,
+            description="Page size, 1 to 50. Larger is PAGE_SIZE_TOO_LARGE.",
+        ),
+        offset=graphene.Int(default_value=0, description="Items to skip."),
+        description="Search the partner-trainer directory (live, public profiles).",
+    )
+    trainer = graphene.Field(
+        types.TrainerProfile,
+        id=graphene.ID(description="Profile id."),
+        slug=graphene.String(description="Profile slug."),
+        description="One live, public profile by `id` or `slug` (give exactly one).",
+    )
+    trainer_sync = graphene.Field(
+        graphene.NonNull(types.TrainerSyncResult),
+        cursor=graphene.String(
+            description="`nextCursor` from the previous call; null to start over."
+        ),
+        limit=graphene.Int(
+            default_value=DEFAULT_SYNC_LIMIT,
+            description="Max profiles per batch, 1 to 50.",
+        ),
+        description="Incremental sync: changes and tombstones since a cursor.",
+    )
+    trainer_specialties = graphene.Field(
+        graphene.NonNull(types.TrainerSpecialtyPage),
+        limit=graphene.Int(default_value=50, description="Page size, 1 to 50."),
+        offset=graphene.Int(default_value=0, description="Items to skip."),
+        description="The specialty vocabulary, by name.",
+    )
+
+    def resolve_trainers(root, info, filter=None, near=None, order=None, **page):
+        return search_trainers(filter, near, order, page["limit"], page["offset"])
+
+    def resolve_trainer(root, info, id=None, slug=None):
+        if (id is None) == (slug is None):
+            raise ApiError("Give exactly one of `id` or `slug`.")
+        qs = directory_queryset()
+        if id is not None:
+            if not str(id).isdigit():
+                raise ApiError("id must be a number.")
+            return qs.filter(pk=int(id)).first()
+        return qs.filter(slug=slug).order_by("pk").first()
+
+    def resolve_trainer_sync(root, info, cursor=None, limit=DEFAULT_SYNC_LIMIT):
+        return sync_trainers(cursor, limit)
+
+    def resolve_trainer_specialties(root, info, limit, offset):
+        return paginate(Specialty.objects.order_by("name", "pk"), limit, offset)

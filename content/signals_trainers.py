@@ -1,0 +1,102 @@
+"""Append to the trainer change log whenever a profile's public state may change.
+
+Covered: publish (including scheduled go-live), unpublish (including scheduled
+expiry, which runs through ``unpublish``), delete, move (a profile can land
+under a private parent), view restrictions added/changed/removed on the page
+or an ancestor, and edits to the shared vocabularies a profile embeds.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from content.models import Credential, Specialty
+from content.models.trainers import TrainerChange, TrainerProfilePage
+
+UPSERT = TrainerChange.Kind.UPSERT
+REMOVE = TrainerChange.Kind.REMOVE
+
+
+def log_changes(page_ids, kind=None) -> None:
+    """Log one row per page; ``kind`` None means 'work out from current state'."""
+    page_ids = sorted(set(page_ids))
+    if not page_ids:
+        return
+    if kind is None:
+        visible = set(
+            TrainerProfilePage.objects.live()
+            .public()
+            .filter(pk__in=page_ids)
+            .values_list("pk", flat=True)
+        )
+        rows = [
+            TrainerChange(page_id=pk, kind=UPSERT if pk in visible else REMOVE)
+            for pk in page_ids
+        ]
+    else:
+        rows = [TrainerChange(page_id=pk, kind=kind) for pk in page_ids]
+    TrainerChange.objects.bulk_create(rows)
+
+
+def _ever_published_in_subtree(page):
+    # Profiles that were never live have nothing to tombstone.
+    return TrainerProfilePage.objects.filter(
+        path__startswith=page.path, first_published_at__isnull=False
+    ).values_list("pk", flat=True)
+
+
+@receiver(page_published)
+def trainer_published(sender, instance, **kwargs):
+    if isinstance(instance, TrainerProfilePage):
+        log_changes([instance.pk])
+
+
+@receiver(page_unpublished)
+def trainer_unpublished(sender, instance, **kwargs):
+    if isinstance(instance, TrainerProfilePage):
+        log_changes([instance.pk], REMOVE)
+
+
+@receiver(post_delete, sender=TrainerProfilePage)
+def trainer_deleted(sender, instance, **kwargs):
+    if instance.first_published_at is not None:
+        log_changes([instance.pk], REMOVE)
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, **kwargs):
+    instance.refresh_from_db(fields=["path"])
+    log_changes(_ever_published_in_subtree(instance))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, instance, **kwargs):
+    try:
+        page = instance.page
+    except Exception:  # the page itself is being deleted in the same cascade
+        return
+    log_changes(_ever_published_in_subtree(page))
+
+
+def _live_holders(**lookup):
+    return (
+        TrainerProfilePage.objects.live()
+        .public()
+        .filter(**lookup)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@receiver(post_save, sender=Credential)
+def credential_changed(sender, instance, created, **kwargs):
+    if not created:
+        log_changes(_live_holders(credentials__credential=instance), UPSERT)
+
+
+@receiver(post_save, sender=Specialty)
+def specialty_changed(sender, instance, created, **kwargs):
+    if not created:
+        log_changes(_live_holders(specialties=instance), UPSERT)
