@@ -10,7 +10,6 @@ Screenshots of every step land in .artifacts/e2e/<test name>/.
 """
 
 import datetime
-import gc
 import io
 import json
 import re
@@ -23,7 +22,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.models import Collection
-from wagtail.permission_policies.base import BasePermissionPolicy
 
 from cms.preview import HeadlessPreviewMixin
 from content.models import ArticlePage, BlogIndexPage
@@ -36,16 +34,6 @@ PASSWORD = "pw-123456!"
 ARTICLE_QUERY = """query ($slug: String!) {
   article(slug: $slug) { title body { __typename } }
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _forget_stale_content_types():
-    """Transactional tests flush the database and content types come back with
-    new ids, but Wagtail's permission policies cache their content type for the
-    life of the process: a second browser test would see editors refused."""
-    for obj in gc.get_objects():
-        if isinstance(obj, BasePermissionPolicy):
-            obj.__dict__.pop("_content_type", None)
 
 
 def graphql(live_server, query, variables):
@@ -112,8 +100,8 @@ def add_block(page, name):
 def test_editors_draft_and_submit_moderators_publish_and_the_api_shows_it(
     page, browser, live_server
 ):
-    # One test for both flows: the flush between transactional tests leaves
-    # Wagtail's per-process caches pointing at rows that no longer exist.
+    # A previous transactional test may have flushed the rows migrations
+    # create, such as the root collection the demo images go into.
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     call_command("load_demo_content", stdout=io.StringIO())
