@@ -11,7 +11,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from content.models import Author, ComparisonTable, Credential
+from content.models import Author, ComparisonTable, Credential, Specialty
 
 PAGE_PERMISSIONS = {
     "Editors": ["add_page", "change_page"],
@@ -31,7 +31,7 @@ SNIPPET_ACTIONS = {
 
 
 def _snippet_permissions(actions):
-    for model in (ComparisonTable, Author, Credential):
+    for model in (ComparisonTable, Author, Credential, Specialty):
         content_type = ContentType.objects.get_for_model(model)
         codenames = [f"{action}_{model._meta.model_name}" for action in actions]
         yield from Permission.objects.filter(
