@@ -17,6 +17,7 @@ database) and gathers the slugs and terms that the generators pick from.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from random import Random
 
 # --- GraphQL -----------------------------------------------------------------
@@ -33,68 +34,22 @@ class Operation:
     group: str  # "list", "detail", "trainers" or "search"
 
 
-ARTICLE_LIST_QUERY = """
-query ArticleList($limit: Int, $offset: Int) {
-  articles(limit: $limit, offset: $offset) {
-    totalCount
-    items {
-      id
-      title
-      slug
-      url
-      firstPublishedAt
-    }
-  }
-}
-"""
+# The real client operations from the frontend contract, so the benchmark
+# measures exactly what the web frontend and the app send.
+_OPERATIONS_DIR = (
+    Path(__file__).resolve().parent.parent / "frontend_contract" / ("operations")
+)
 
-ARTICLE_DETAIL_QUERY = """
-query ArticleDetail($slug: String!) {
-  article(slug: $slug) {
-    id
-    title
-    slug
-    url
-    firstPublishedAt
-    lastPublishedAt
-    seoTitle
-    searchDescription
-  }
-}
-"""
 
-TRAINER_FILTERED_QUERY = """
-query TrainerDirectory($limit: Int, $offset: Int) {
-  trainers(limit: $limit, offset: $offset) {
-    totalCount
-    items {
-      slug
-    }
-  }
-}
-"""
+def _contract(name: str) -> str:
+    return (_OPERATIONS_DIR / f"{name}.graphql").read_text()
 
-TRAINER_NEAR_QUERY = """
-query TrainersNearMe($near: NearInput, $limit: Int) {
-  trainers(near: $near, limit: $limit) {
-    totalCount
-    items {
-      slug
-    }
-  }
-}
-"""
 
-SEARCH_QUERY = """
-query Search($query: String!, $limit: Int) {
-  search(query: $query, limit: $limit) {
-    totalCount
-    items {
-      __typename
-    }
-  }
-}
-"""
+ARTICLE_LIST_QUERY = _contract("ArticleList")
+ARTICLE_DETAIL_QUERY = _contract("ArticleDetail")
+TRAINER_FILTERED_QUERY = _contract("TrainerDirectory")
+TRAINER_NEAR_QUERY = TRAINER_FILTERED_QUERY
+SEARCH_QUERY = _contract("Search")
 
 
 def _article_list_vars(fx: dict, rng: Random) -> dict:
@@ -107,16 +62,31 @@ def _article_detail_vars(fx: dict, rng: Random) -> dict:
     return {"slug": rng.choice(slugs)}
 
 
+SPECIALTIES = [
+    "strength-and-conditioning",
+    "post-rehab",
+    "sports-performance",
+    "older-adults",
+    "youth-athletes",
+]
+
+
 def _trainer_filtered_vars(fx: dict, rng: Random) -> dict:
-    return {"limit": 20, "offset": 20 * rng.randrange(5)}
+    return {
+        "filter": {"specialties": [rng.choice(SPECIALTIES)], "state": "WI"},
+        "order": "NAME",
+        "limit": 20,
+        "offset": 20 * rng.randrange(5),
+    }
 
 
 def _trainer_near_vars(fx: dict, rng: Random) -> dict:
-    # Around Chicago (the clinic's time zone); jitter so the cache cannot help.
-    lat = 41.88 + rng.uniform(-0.3, 0.3)
-    lng = -87.63 + rng.uniform(-0.3, 0.3)
+    # Around Madison, Wisconsin; jitter so the cache cannot help.
+    lat = 43.07 + rng.uniform(-0.3, 0.3)
+    lng = -89.40 + rng.uniform(-0.3, 0.3)
     return {
-        "near": {"latitude": round(lat, 4), "longitude": round(lng, 4)},
+        "near": {"latitude": round(lat, 4), "longitude": round(lng, 4), "radiusKm": 50},
+        "order": "DISTANCE",
         "limit": 20,
     }
 

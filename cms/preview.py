@@ -13,12 +13,14 @@ tokens all get the same error, decided before any content lookup, so a token
 cannot be used to probe which pages exist.
 """
 
+import json
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -71,7 +73,10 @@ def create_preview_token(obj) -> str:
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk or ""),
         lookup=preview_lookup(obj),
-        content_json=obj.serializable_data(),
+        # Same encoding as Wagtail's revisions (dates, decimals, lazy text).
+        content_json=json.loads(
+            json.dumps(obj.serializable_data(), cls=DjangoJSONEncoder)
+        ),
     )
     payload = {"s": snapshot.pk, "ct": snapshot.content_type_id}
     return signing.TimestampSigner(salt=_SALT).sign_object(payload)
@@ -87,11 +92,12 @@ def request_preview_token(request) -> str | None:
     return request.META.get(PREVIEW_HEADER) or None
 
 
-def resolve_preview(request, model, lookup: str | None = None):
+def resolve_preview(request, model, lookup: str | None = None, *, object_id=None):
     """The previewed object for this request, or None when there is no token.
 
     Raises ``INVALID_PREVIEW_TOKEN`` for a bad token, or a good token issued
-    for another object (other type or other lookup value).
+    for another object (other type, other lookup value or, when ``object_id``
+    is given, another primary key).
     """
     token = request_preview_token(request)
     if token is None:
@@ -110,6 +116,8 @@ def resolve_preview(request, model, lookup: str | None = None):
         pk=snapshot_id, content_type_id=content_type_id
     ).first()
     if snapshot is None or (lookup is not None and snapshot.lookup != str(lookup)):
+        raise _invalid()
+    if object_id is not None and snapshot.object_id != str(object_id):
         raise _invalid()
     return snapshot.as_object()
 

@@ -73,6 +73,8 @@ def page_moved(sender, instance, **kwargs):
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def view_restriction_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return  # loaddata (restore): the change log arrives with the backup
     try:
         page = instance.page
     except Exception:  # the page itself is being deleted in the same cascade
@@ -92,11 +94,11 @@ def _live_holders(**lookup):
 
 @receiver(post_save, sender=Credential)
 def credential_changed(sender, instance, created, **kwargs):
-    if not created:
+    if not created and not kwargs.get("raw"):
         log_changes(_live_holders(credentials__credential=instance), UPSERT)
 
 
 @receiver(post_save, sender=Specialty)
 def specialty_changed(sender, instance, created, **kwargs):
-    if not created:
+    if not created and not kwargs.get("raw"):
         log_changes(_live_holders(specialties=instance), UPSERT)

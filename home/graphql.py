@@ -3,6 +3,7 @@
 import graphene
 from wagtail.models import Site
 
+from cms.selectors import public_pages
 from content.graphql import types as content_types
 
 
@@ -96,12 +97,21 @@ class HomeQuery(graphene.ObjectType):
     )
 
     def resolve_home_page(self, info):
+        from cms.preview import resolve_preview
         from home.models import HomePage
 
         site = current_site(info)
+        # The token must be for this site's home page; checked even without a
+        # site so that a bad token is always refused the same way.
+        draft = resolve_preview(
+            info.context, HomePage, object_id=site.root_page_id if site else "-"
+        )
+        if draft is not None:
+            return draft
         if site is None:
             return None
-        return HomePage.objects.live().public().filter(pk=site.root_page_id).first()
+        # public_pages also drops an expired home page.
+        return public_pages(HomePage.objects).filter(pk=site.root_page_id).first()
 
     def resolve_organisation_settings(self, info):
         from home.models import OrganisationSettings

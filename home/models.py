@@ -12,6 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
+from cms.preview import HeadlessPreviewMixin
 from content.blocks import CallToActionBlock, SocialLinkBlock
 
 
@@ -22,7 +23,7 @@ def _graphql():
     return graphql
 
 
-class HomePage(Page):
+class HomePage(HeadlessPreviewMixin, Page):
     """The site root the frontend renders at ``/``."""
 
     hero_heading = models.CharField(
@@ -108,7 +109,9 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def graphql_hero_image(self, info, **kwargs):
-        return _graphql().types().image_value(self.hero_image, self.hero_image_alt)
+        return (
+            _graphql().types().image_value(self.hero_image, self.hero_image_alt, info)
+        )
 
     def graphql_featured_articles(self, info, **kwargs):
         return _graphql().featured_articles(self)

@@ -241,9 +241,12 @@ class SearchQuery(graphene.ObjectType):
 
     def resolve_search(self, info, query, limit, offset, types=None):
         results = engine.run_search(query, _keys(types), limit, offset)
-        results.promotions = _promotions(query) if offset == 0 else []
-        if results.query.strip():
-            _log(results.query)
+        # Promotions and the query log see only the words: control characters
+        # (a NUL byte breaks PostgreSQL) and operators never reach the database.
+        words = " ".join(engine.terms_of(query))
+        results.promotions = _promotions(words) if offset == 0 else []
+        if words:
+            _log(words)
         return results
 
     def resolve_search_suggestions(self, info, prefix, limit=5, types=None):

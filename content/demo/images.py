@@ -28,6 +28,9 @@ def draw(title: str, size=(1600, 900), colours=((22, 96, 136), (120, 190, 170)))
     return buffer
 
 
+from cms.renditions import make_all_renditions  # noqa: E402
+
+
 def demo_image(title: str, filename: str, description: str, **kwargs) -> Image:
     """Find the image by title or draw and store it (idempotent)."""
     image = Image.objects.filter(title=title).first()
@@ -35,4 +38,6 @@ def demo_image(title: str, filename: str, description: str, **kwargs) -> Image:
         image = Image(title=title, description=description)
         image.file = ImageFile(draw(title, **kwargs), name=filename)
         image.save()
+        # Made now rather than on commit, so the API never has to.
+        make_all_renditions(image)
     return image

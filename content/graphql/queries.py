@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
+from cms.preview import resolve_preview
+from cms.selectors import public_pages, public_snippets
 from content.graphql.types import CredentialKindEnum, TagType, model_type
 from content.models import (
     ArticlePage,
@@ -36,9 +38,10 @@ ARTICLE_ORDERING = {
 
 def public_articles():
     """Live, public articles with everything a list item shows prefetched."""
+    # public_pages, not live().public(): also drops expired articles and live
+    # articles under an unpublished, scheduled or expired parent.
     return (
-        ArticlePage.objects.live()
-        .public()
+        public_pages(ArticlePage.objects)
         .select_related("hero_image")
         .prefetch_related(
             # Renditions are prefetched so that srcset on a list does not
@@ -57,7 +60,8 @@ def public_articles():
 
 
 def live_tables():
-    return ComparisonTable.objects.filter(live=True)
+    # public_snippets, not live=True: a table past expire_at stays live.
+    return public_snippets(ComparisonTable.objects)
 
 
 ArticlePageList = page_type(
@@ -124,14 +128,19 @@ class ContentQuery(graphene.ObjectType):
         return paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
 
     def resolve_article(self, info, slug):
+        # A valid X-Preview-Token for this slug returns the editor's draft.
+        draft = resolve_preview(info.context, ArticlePage, slug)
+        if draft is not None:
+            return draft
         return public_articles().filter(slug=slug).first()
 
     def resolve_article_tags(self, info, limit, offset):
         tags = (
             Tag.objects.filter(
-                content_articlepagetag_items__content_object__in=ArticlePage.objects.live()
-                .public()
-                .values("pk")
+                # Tags used only by hidden articles must not be listed.
+                content_articlepagetag_items__content_object__in=public_pages(
+                    ArticlePage.objects
+                ).values("pk")
             )
             .distinct()
             .order_by("name", "id")
@@ -142,6 +151,9 @@ class ContentQuery(graphene.ObjectType):
         return paginate(live_tables().order_by("title", "id"), limit, offset)
 
     def resolve_comparison_table(self, info, slug):
+        draft = resolve_preview(info.context, ComparisonTable, slug)
+        if draft is not None:
+            return draft
         return live_tables().filter(slug=slug).first()
 
     def resolve_credentials(self, info, limit, offset, kind=None):

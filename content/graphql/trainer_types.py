@@ -99,7 +99,11 @@ class TrainerBioParagraphBlock(graphene.ObjectType):
     )
 
     def resolve_html(block, info):
-        return str(block.value)
+        # Not str(block.value): Wagtail's expand_db_html links drafts and
+        # private pages by their URL and serves private-collection media.
+        from content.graphql.richtext import render_html
+
+        return render_html(block.value.source, info)
 
 
 class TrainerBioQuoteBlock(graphene.ObjectType):
@@ -252,6 +256,13 @@ class TrainerProfile(graphene.ObjectType):
 
     def resolve_name(page, info):
         return page.title
+
+    def resolve_photo(page, info):
+        # Photos in a private collection (or below one) are withheld.
+        from cms.selectors import is_public_media
+
+        photo = page.photo
+        return photo if is_public_media(photo, info.context) else None
 
     def resolve_bio(page, info):
         return list(page.bio)

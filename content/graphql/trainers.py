@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import check_pagination, paginate
+from cms.preview import resolve_preview
+from cms.selectors import public_pages
 from content.graphql import trainer_types as types
 from content.models import Credential, Specialty
 from content.models.trainers import (
@@ -39,9 +41,10 @@ DEFAULT_SYNC_LIMIT = 50
 
 def directory_queryset():
     """Live, public profiles with everything the profile type needs prefetched."""
+    # public_pages, not live().public(): also drops expired profiles and
+    # profiles under an unpublished, scheduled or expired parent.
     return (
-        TrainerProfilePage.objects.live()
-        .public()
+        public_pages(TrainerProfilePage.objects)
         .select_related("photo")
         .prefetch_related(
             Prefetch(
@@ -186,7 +189,7 @@ def search_trainers(flt=None, near=None, order=None, limit=None, offset=None):
     order = getattr(order, "value", order) or ("distance" if near else "name")
     if order == "distance" and near is None:
         raise ApiError("order DISTANCE needs `near`.", code=ErrorCode.BAD_USER_INPUT)
-    base = apply_filter(TrainerProfilePage.objects.live().public(), flt)
+    base = apply_filter(public_pages(TrainerProfilePage.objects), flt)
 
     if near is None:
         ordering = {
@@ -397,6 +400,10 @@ class TrainerQuery(graphene.ObjectType):
             if not str(id).isdigit():
                 raise ApiError("id must be a number.")
             return qs.filter(pk=int(id)).first()
+        # A valid preview token (X-Preview-Token) shows that profile's draft.
+        draft = resolve_preview(info.context, TrainerProfilePage, slug)
+        if draft is not None:
+            return draft
         return qs.filter(slug=slug).order_by("pk").first()
 
     def resolve_trainer_sync(root, info, cursor=None, limit=DEFAULT_SYNC_LIMIT):

@@ -14,6 +14,7 @@ from django.conf import settings
 from grapple.registry import registry
 
 from cms.graphql.errors import ApiError, ErrorCode
+from cms.selectors import is_public_media, is_public_snippet
 from content.graphql.richtext import html_to_text, link_resolver, render_html
 
 __all__ = ["graphene"]
@@ -171,8 +172,16 @@ class ResponsiveImage(graphene.ObjectType):
         return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
 
 
-def image_value(image, alt="") -> ImageValue | None:
-    return ImageValue(image, alt or "") if image is not None else None
+def image_value(image, alt="", info=None) -> ImageValue | None:
+    """The image for the API, or None when missing or in a private collection.
+
+    Images in a collection with a view restriction (or under one) are
+    withheld entirely: their title, id and rendition URLs are not public.
+    """
+    context = info.context if info is not None else None
+    if image is None or not is_public_media(image, context):
+        return None
+    return ImageValue(image, alt or "")
 
 
 class TagType(graphene.ObjectType):
@@ -284,7 +293,7 @@ class BodyImage(BlockBase):
     caption = graphene.String(required=True, description="Caption (may be empty).")
 
     def resolve_image(self, info):
-        return image_value(self.value["image"], self.value["alt_text"])
+        return image_value(self.value["image"], self.value["alt_text"], info)
 
     def resolve_caption(self, info):
         return self.value["caption"] or ""
@@ -518,7 +527,9 @@ class ArticleBodyBlockType(graphene.Union):
 def visible(block) -> bool:
     """Chooser blocks whose target is a draft are dropped, not exposed."""
     if block.block_type == "comparison_table":
-        return block.value is not None and block.value.live
+        # Live is not enough: a table past its expiry date stays live=True
+        # until publish_scheduled runs.
+        return is_public_snippet(block.value)
     return block.block_type in BLOCK_TYPES
 
 

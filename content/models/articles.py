@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.preview import HeadlessPreviewMixin
 from content.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 
 WORDS_PER_MINUTE = 200
@@ -76,7 +77,7 @@ class ArticlePageAuthor(Orderable):
     panels = [FieldPanel("author")]
 
 
-class ArticlePage(Page):
+class ArticlePage(HeadlessPreviewMixin, Page):
     subtitle = models.CharField(
         max_length=200, blank=True, help_text="The dek under the title."
     )
@@ -234,9 +235,8 @@ class ArticlePage(Page):
         return [link.author for link in self.article_authors.all()]
 
     def graphql_hero_image(self, info, **kwargs):
-        if self.hero_image is None:
-            return None
-        return _types().ImageValue(self.hero_image, self.hero_image_alt)
+        # image_value withholds images in private collections.
+        return _types().image_value(self.hero_image, self.hero_image_alt, info)
 
     def graphql_tags(self, info, **kwargs):
         return sorted(self.tags.all(), key=lambda tag: tag.name.lower())

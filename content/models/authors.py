@@ -88,7 +88,7 @@ class Author(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
     def graphql_photo(self, info, **kwargs):
-        return _types().image_value(self.photo, self.photo_alt)
+        return _types().image_value(self.photo, self.photo_alt, info)
 
     def graphql_bio(self, info, **kwargs):
         return _types().rich(self.bio)

@@ -21,6 +21,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from cms.preview import HeadlessPreviewMixin
 from content.blocks import (
     RICH_TEXT_FEATURES,
     ComparisonRowBlock,
@@ -54,6 +55,7 @@ class ComparisonTableForm(WagtailAdminModelForm):
 
 
 class ComparisonTable(
+    HeadlessPreviewMixin,
     LockableMixin,
     DraftStateMixin,
     RevisionMixin,
@@ -217,6 +219,17 @@ class ComparisonTable(
 
     def graphql_sources(self, info, **kwargs):
         return [source.value for source in self.sources]
+
+    # "Frontend" (the default) opens the real frontend with a preview token;
+    # "Table only" keeps the quick template render inside the admin.
+    @property
+    def preview_modes(self):
+        return [("", "Frontend"), ("table", "Table only")]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "table":
+            return PreviewableMixin.serve_preview(self, request, mode_name)
+        return super().serve_preview(request, mode_name)
 
     def get_preview_template(self, request, mode_name):
         return "content/previews/comparison_table.html"

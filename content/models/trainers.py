@@ -18,6 +18,7 @@ from wagtail.search import index
 
 # Registers FeaturedTrainersBlock with grapple before the schema is built,
 # even while no StreamField uses it yet.
+from cms.preview import HeadlessPreviewMixin
 from content import trainer_blocks  # noqa: F401
 
 __all__ = [
@@ -71,7 +72,7 @@ class TrainerDirectoryPage(Page):
         verbose_name = "trainer directory page"
 
 
-class TrainerProfilePage(Page):
+class TrainerProfilePage(HeadlessPreviewMixin, Page):
     """One partner trainer or coach. The page title is the trainer's name."""
 
     photo = models.ForeignKey(

@@ -182,7 +182,8 @@ def test_editor_previews_a_table_before_publishing(client, editor):
     form = table_form([("Ongoing Education", ["<p>Cell A</p>", "<p>Cell B</p>"])])
 
     assert client.post(url, form).json()["is_valid"] is True
-    response = client.get(url)
+    # "table" renders in the admin; the default mode opens the frontend.
+    response = client.get(url, {"mode": "table"})
 
     assert response.status_code == 200
     assert b"Cell A" in response.content

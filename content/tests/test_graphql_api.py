@@ -58,7 +58,9 @@ def test_article_list_query_count_does_not_grow_with_page_size(
     add_authored_articles(make_article, 10)
     gql.data(ARTICLE_LIST, {"limit": 2})  # warm site and content-type caches
 
-    with django_assert_max_num_queries(8) as small:
+    # +1: public_pages looks up hidden (draft/expired) branches; +1 when images
+    # are served: restricted collections (cms.selectors), once per request.
+    with django_assert_max_num_queries(10) as small:
         gql.data(ARTICLE_LIST, {"limit": 2})
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         page = gql.data(ARTICLE_LIST, {"limit": 10})
@@ -75,7 +77,9 @@ def test_article_list_with_renditions_costs_the_same_for_2_or_10_items(
       heroImage { srcset(filters: ["width-400", "width-800"]) } } } }"""
     gql.data(query, {"limit": 10})  # renditions are made on first request
 
-    with django_assert_max_num_queries(8) as small:
+    # +1: public_pages looks up hidden (draft/expired) branches; +1 when images
+    # are served: restricted collections (cms.selectors), once per request.
+    with django_assert_max_num_queries(10) as small:
         gql.data(query, {"limit": 2})
     with django_assert_max_num_queries(len(small.captured_queries)):
         gql.data(query, {"limit": 10})
@@ -92,7 +96,11 @@ def test_article_detail_costs_a_small_constant_number_of_queries(
         ... on BodyCallToAction { url } } } }"""
     gql.data(query, {"slug": demo.slug})
 
-    with django_assert_max_num_queries(8):
+    # One more than before trainers: the featured-trainers block's page
+    # chooser values load in one bulk query with the body.
+    # +1: public_pages looks up hidden (draft/expired) branches; +1 when images
+    # are served: restricted collections (cms.selectors), once per request.
+    with django_assert_max_num_queries(11):
         data = gql.data(query, {"slug": demo.slug})
 
     assert data["article"]["title"] == "Physical Therapy or Personal Training?"
@@ -165,7 +173,7 @@ def test_every_content_field_in_the_schema_has_a_description(db):
     graphql_schema = schema.graphql_schema
     # Columns grapple adds to every page / snippet type are the interface
     # owners' business (cms.graphql.interfaces), not this app's.
-    inherited = set(graphql_schema.get_type("Page").fields) | {
+    inherited = set(graphql_schema.get_type("PublicPageInterface").fields) | {
         "snippetType",
         "contentType",
     }

@@ -137,5 +137,6 @@ def test_seed_article_has_spectrum_callouts_and_closing_call_to_action(demo, gql
         "QUOTE",
         "ANALOGY",
     ]
-    assert kinds[-1] == "BodyCallToAction"
-    assert body[-1]["url"].startswith("https://")
+    # The closing call to action, then the partner trainers it points to.
+    assert kinds[-2:] == ["BodyCallToAction", "BodyFeaturedTrainers"]
+    assert body[-2]["url"].startswith("https://")

@@ -25,7 +25,10 @@ def test_operation_names_are_unique():
 
 
 @pytest.fixture
-def demo_content(db):
+def demo_content(db, settings, tmp_path):
+    # Own media folder: xdist workers share .pytest-media, and the first worker
+    # to finish deletes it while the other still renders demo images.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     with open(os.devnull, "w") as devnull:
         call_command("load_demo_content", stdout=devnull)
 
