@@ -10,6 +10,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from content.graphql.queries import ContentQuery
 from content.models import Author, ComparisonTable, Credential
 
+# No ``search_fields`` on these viewsets: the admin search then uses each
+# model's own index (autocomplete fields). Naming fields here restricts an
+# autocomplete query to them, which SQLite's full-text backend rejects with a
+# 500 for any field that is not an AutocompleteField.
+
 
 class CredentialViewSet(SnippetViewSet):
     model = Credential
@@ -17,14 +22,12 @@ class CredentialViewSet(SnippetViewSet):
     menu_label = "Credentials"
     list_display = ["abbreviation", "full_name", "kind", "issuing_body"]
     list_filter = ["kind"]
-    search_fields = ["abbreviation", "full_name", "issuing_body"]
 
 
 class AuthorViewSet(SnippetViewSet):
     model = Author
     icon = "user"
     list_display = ["name", "credentials", "role"]
-    search_fields = ["name", "role"]
 
 
 class ComparisonTableFilterSet(WagtailFilterSet):
@@ -39,7 +42,6 @@ class ComparisonTableViewSet(SnippetViewSet):
     menu_label = "Comparison tables"
     list_display = ["title", "jurisdiction", "last_verified"]
     filterset_class = ComparisonTableFilterSet
-    search_fields = ["title"]
 
 
 class ContentSnippets(SnippetViewSetGroup):

@@ -8,9 +8,10 @@ from wagtail.models import (
     Page,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
-from content.models import Author, ComparisonTable, Credential
+from content.models import Author, ComparisonTable, Credential, Specialty
 
 PAGE_PERMISSIONS = {
     "Editors": ["add_page", "change_page"],
@@ -30,7 +31,7 @@ SNIPPET_ACTIONS = {
 
 
 def _snippet_permissions(actions):
-    for model in (ComparisonTable, Author, Credential):
+    for model in (ComparisonTable, Author, Credential, Specialty):
         content_type = ContentType.objects.get_for_model(model)
         codenames = [f"{action}_{model._meta.model_name}" for action in actions]
         yield from Permission.objects.filter(
@@ -65,9 +66,12 @@ def ensure_groups(stdout) -> None:
     workflow, created = Workflow.objects.get_or_create(
         name="Moderators approval", defaults={"active": True}
     )
-    if not workflow.workflow_tasks.exists():
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
         task, _ = GroupApprovalTask.objects.get_or_create(name="Moderators approval")
         task.groups.add(groups["Moderators"])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        # Workflow is a ClusterableModel: ``workflow.workflow_tasks.create()``
+        # only adds to the in-memory cluster, so write the row directly.
+        # (A workflow without tasks publishes on submit, as the submitter.)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         stdout.write("  created moderation workflow")
     WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})

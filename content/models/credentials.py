@@ -61,6 +61,7 @@ class Credential(index.Indexed, models.Model):
         index.SearchField("abbreviation", boost=3),
         index.AutocompleteField("abbreviation"),
         index.SearchField("full_name"),
+        index.AutocompleteField("full_name"),
         index.SearchField("issuing_body"),
         index.FilterField("kind"),
     ]

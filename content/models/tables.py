@@ -6,6 +6,7 @@ from grapple.models import GraphQLField, GraphQLString
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
     FieldPanel,
+    HelpPanel,
     ObjectList,
     PublishingPanel,
     TabbedInterface,
@@ -91,6 +92,14 @@ class ComparisonTable(
         [
             ObjectList(
                 [
+                    HelpPanel(
+                        content=(
+                            "<p><strong>Columns</strong> are the subjects compared, "
+                            "left to right. Each <strong>row</strong> is one "
+                            "criterion with exactly one cell per column, in column "
+                            "order. Open the preview to see the grid.</p>"
+                        )
+                    ),
                     FieldPanel("title"),
                     FieldPanel("slug"),
                     FieldPanel("intro"),
