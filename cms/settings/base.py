@@ -176,6 +176,8 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No third-party avatar requests from the admin (privacy; offline tests).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int(
     "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024
 )
