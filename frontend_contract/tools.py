@@ -239,7 +239,11 @@ def shape_of(value):
         for shape in shapes:
             if shape not in merged:
                 merged.append(shape)
-        return merged[:1] if all(s == merged[0] for s in merged) else merged
+        if len(merged) <= 1:
+            return merged
+        # Mixed item shapes (a union): sorted, so result order (which can
+        # differ between SQLite and PostgreSQL rankings) does not matter.
+        return sorted(merged, key=lambda shape: json.dumps(shape, sort_keys=True))
     if value is None:
         return "null"
     if isinstance(value, bool):
