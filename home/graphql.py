@@ -71,11 +71,10 @@ def featured_trainers_type():
 
 
 def featured_trainers(home) -> list:
-    from cms.selectors import not_expired
     from content.graphql.trainers import directory_queryset
 
     ids = [link.trainer_id for link in home.featured_trainers.all()]
-    by_id = directory_queryset().filter(not_expired()).in_bulk(ids)
+    by_id = directory_queryset().in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -58,10 +58,10 @@ def _trainers():
 
 
 def _load_trainers(ids):
-    from cms.selectors import not_expired
     from content.graphql.trainers import directory_queryset
 
-    queryset = directory_queryset().filter(not_expired(), pk__in=ids)
+    # directory_queryset already applies cms.selectors.public_pages.
+    queryset = directory_queryset().filter(pk__in=ids)
     return {t.pk: t for t in queryset}
 
 

@@ -483,13 +483,12 @@ class BodyFeaturedTrainers(BlockBase):
         return self.value.get("heading") or ""
 
     def resolve_trainers(self, info):
-        from cms.selectors import not_expired
         from content.graphql.trainers import directory_queryset
 
         chosen = [getattr(p, "pk", p) for p in self.value.get("trainers") or [] if p]
         if not chosen:
             return []
-        by_pk = directory_queryset().filter(not_expired()).in_bulk(chosen)
+        by_pk = directory_queryset().in_bulk(chosen)
         return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
