@@ -1,12 +1,34 @@
-"""A block editors put into articles and the home page to feature trainers.
+"""A block editors put into articles and the home page to feature trainers."""
 
-Its GraphQL type is ``BodyFeaturedTrainers`` in content/graphql/types.py,
-which returns only live, public profiles (``directory_queryset``).
-"""
-
+from grapple.helpers import register_streamfield_block
+from grapple.models import GraphQLString
 from wagtail import blocks
 
 
+def _trainers_field():
+    # Built lazily: the GraphQL type module imports the models, which may
+    # import this module for their StreamFields.
+    import graphene
+    from grapple.models import GraphQLField
+
+    from content.graphql.trainer_types import TrainerProfile
+
+    return (
+        GraphQLField(
+            "trainers",
+            TrainerProfile,
+            source="live_trainers",
+            description="Featured trainers that are live and public, in order.",
+        ),
+        lambda field_type: graphene.List(
+            graphene.NonNull(field_type),
+            required=True,
+            description="Featured trainers that are live and public, in order.",
+        ),
+    )
+
+
+@register_streamfield_block
 class FeaturedTrainersBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, required=False)
     trainers = blocks.ListBlock(
@@ -15,6 +37,22 @@ class FeaturedTrainersBlock(blocks.StructBlock):
         max_num=12,
     )
 
+    graphql_fields = [
+        GraphQLString("heading", required=True, description="Heading; may be empty."),
+        _trainers_field,
+    ]
+
     class Meta:
         icon = "group"
-        description = "A short list of featured partner trainers."
+        graphql_description = "A short list of featured partner trainers."
+
+    def live_trainers(self, info, values, **kwargs):
+        """Only live, public profiles; drafts and private ones drop out."""
+        from content.graphql.trainers import directory_queryset
+
+        # Values may be pages or raw ids depending on how grapple reads them.
+        chosen = [getattr(p, "pk", p) for p in values.get("trainers") or [] if p]
+        if not chosen:
+            return []
+        by_pk = directory_queryset().in_bulk(chosen)
+        return [by_pk[pk] for pk in chosen if pk in by_pk]
