@@ -14,9 +14,13 @@ GRAPHQL_URL = "/graphql/"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
+    from cms.selectors import forget_snapshot
+
     cache.clear()
+    forget_snapshot()
     yield
     cache.clear()
+    forget_snapshot()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,6 +8,7 @@ the prefetch cache, then the database) and falls back to the original file
 when one is missing, logging it, instead of resizing inside the request.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -31,9 +32,16 @@ def make_all_renditions(image) -> int:
     return len(image.get_renditions(*filters))
 
 
+@functools.lru_cache(maxsize=128)
+def _filter(spec: str) -> Filter:
+    # A Filter parses its spec once (``operations`` is a cached property);
+    # callers only pass allowlisted specs, so this stays small.
+    return Filter(spec)
+
+
 def existing_rendition(image, spec: str):
     """An already-made rendition for ``spec``, or None."""
-    found = image.find_existing_renditions(Filter(spec))
+    found = image.find_existing_renditions(_filter(spec))
     return next(iter(found.values()), None)
 
 

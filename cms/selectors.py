@@ -1,7 +1,23 @@
-"""Selectors for what the public may see. Every public resolver goes through these."""
+"""Selectors for what the public may see. Every public resolver goes through these.
+
+What makes a page or a media file private changes only when content changes:
+view restrictions, drafts and scheduled or expiring pages with children, and
+restricted collections. ``visibility()`` keeps those facts in a per-process
+snapshot keyed on the content generation (``cms.graphql.cache``), which every
+publish, unpublish, move, delete and restriction change bumps, so a public
+query spends no queries on them. Expiry is compared with the clock on every
+call, never cached. ``PUBLIC_VISIBILITY_CACHE = False`` (the test settings:
+tests change rows with ``QuerySet.update()``, which sends no signal) loads
+them from the database on every call instead.
+"""
 
 import contextlib
+import contextvars
+import threading
+from datetime import datetime
+from functools import cached_property
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -12,8 +28,121 @@ def not_expired(now=None) -> Q:
     return Q(expire_at__isnull=True) | Q(expire_at__gt=now or timezone.now())
 
 
-def _hidden(now=None) -> Q:
-    return Q(live=False) | Q(expire_at__lte=now or timezone.now())
+def _under_any(paths) -> Q:
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    # Match no page when the list is empty.
+    return q if q else Q(pk__in=[])
+
+
+# Visibility snapshot ---------------------------------------------------------
+
+
+class Visibility:
+    """What hides pages and media, as of one content generation.
+
+    Each part is loaded on first use (one or two small queries), then kept
+    for as long as this object is.
+    """
+
+    @cached_property
+    def restricted_paths(self) -> tuple[str, ...]:
+        """Paths of pages with a view restriction (hiding their subtrees)."""
+        from wagtail.models import PageViewRestriction
+
+        paths = PageViewRestriction.objects.values_list("page__path", flat=True)
+        return tuple(sorted(set(paths)))
+
+    @cached_property
+    def branch_heads(self) -> tuple[tuple[str, bool, datetime | None], ...]:
+        """(path, live, expire_at) of each page with children that is not
+        live or has an expiry date: the candidates for hidden branches."""
+        from wagtail.models import Page
+
+        heads = (
+            Page.objects.filter(Q(live=False) | Q(expire_at__isnull=False))
+            .filter(numchild__gt=0)
+            .order_by("path")
+            .values_list("path", "live", "expire_at")
+        )
+        return tuple(heads)
+
+    @cached_property
+    def private_collection_ids(self) -> frozenset[int]:
+        return _load_private_collection_ids()
+
+    def hidden_paths(self, now=None) -> list[str]:
+        """Heads of branches hidden at ``now``: drafts, scheduled, expired."""
+        now = now or timezone.now()
+        return [
+            path
+            for path, live, expire_at in self.branch_heads
+            if not live or (expire_at is not None and expire_at <= now)
+        ]
+
+    def restricted_q(self) -> Q:
+        return _under_any(self.restricted_paths)
+
+    def hidden_q(self, now=None) -> Q:
+        return _under_any(self.hidden_paths(now))
+
+    def hides_path(self, path: str, now=None) -> bool:
+        heads = (*self.restricted_paths, *self.hidden_paths(now))
+        return any(path.startswith(head) for head in heads)
+
+
+_lock = threading.Lock()
+_snapshot: tuple[int, Visibility] | None = None
+# Set by the GraphQL view for one request, so that the generation is read
+# once per request however many resolvers ask.
+_scoped: contextvars.ContextVar[Visibility | None] = contextvars.ContextVar(
+    "cms_request_visibility", default=None
+)
+
+
+def visibility(generation: int | None = None) -> Visibility:
+    """The current ``Visibility``: the snapshot when its generation is
+    current, else a new one, kept as the snapshot. Pass ``generation`` when
+    the caller has just read it."""
+    global _snapshot
+    scoped = _scoped.get()
+    if scoped is not None:
+        return scoped
+    if not getattr(settings, "PUBLIC_VISIBILITY_CACHE", True):
+        return Visibility()
+    if generation is None:
+        from cms.graphql.cache import current_generation
+
+        generation = current_generation()
+    if generation is None:  # the generation is unknown: never guess
+        return Visibility()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot[0] == generation:
+        return snapshot[1]
+    fresh = Visibility()
+    with _lock:
+        _snapshot = (generation, fresh)
+    return fresh
+
+
+@contextlib.contextmanager
+def request_scope(generation: int | None = None):
+    """Within the block, ``visibility()`` returns one value, read once."""
+    token = _scoped.set(visibility(generation))
+    try:
+        yield
+    finally:
+        _scoped.reset(token)
+
+
+def forget_snapshot() -> None:
+    global _snapshot
+    with _lock:
+        _snapshot = None
+
+
+# Pages and snippets ----------------------------------------------------------
 
 
 def hidden_branches_q(now=None) -> Q:
@@ -22,23 +151,27 @@ def hidden_branches_q(now=None) -> Q:
     Wagtail keeps a child ``live`` when its parent is unpublished, and
     ``live()`` / ``public()`` never look at ancestors' publish state, so a
     live article under an unpublished blog index would otherwise be served.
-    Built like Wagtail's ``private_q`` (path prefixes, one small query) rather
-    than with ``Exists()``: search backends only understand plain lookups.
+    Built like Wagtail's ``private_q`` (path prefixes) rather than with
+    ``Exists()``: search backends only understand plain lookups.
     """
-    from wagtail.models import Page
-
-    q = Q()
-    hidden = Page.objects.filter(_hidden(now), numchild__gt=0)
-    for path in hidden.values_list("path", flat=True):
-        q |= Q(path__startswith=path)
-    # Match no page when nothing is hidden.
-    return q if q else Q(pk__in=[])
+    return visibility().hidden_q(now)
 
 
 def public_pages(queryset):
     """Live, public (no view restriction on it or an ancestor), not expired,
-    and no ancestor is a draft, scheduled or expired."""
-    return queryset.live().public().filter(not_expired()).exclude(hidden_branches_q())
+    and no ancestor is a draft, scheduled or expired.
+
+    ``live().public()`` plus the expiry and ancestor rules, with the view
+    restrictions taken from ``visibility()`` rather than queried again.
+    """
+    seen = visibility()
+    now = timezone.now()
+    return (
+        queryset.live()
+        .filter(not_expired(now))
+        .exclude(seen.restricted_q())
+        .exclude(seen.hidden_q(now))
+    )
 
 
 def public_snippets(queryset):
@@ -54,13 +187,13 @@ def is_public_snippet(obj) -> bool:
 
 
 def is_public_page(page) -> bool:
+    """``public_pages``' rules for one loaded page, without a query."""
     if page is None or not page.live:
         return False
-    if page.expire_at is not None and page.expire_at <= timezone.now():
+    now = timezone.now()
+    if page.expire_at is not None and page.expire_at <= now:
         return False
-    if page.get_ancestors().filter(_hidden()).exists():
-        return False
-    return not page.get_view_restrictions().exists()
+    return not visibility().hides_path(page.path, now)
 
 
 # Images and documents ------------------------------------------------------
@@ -69,9 +202,13 @@ def is_public_page(page) -> bool:
 def private_collection_ids() -> frozenset[int]:
     """Ids of collections with a view restriction on them or an ancestor.
 
-    One query when nothing is restricted (the usual case), two otherwise.
     Images and documents in these collections are never served publicly.
     """
+    return visibility().private_collection_ids
+
+
+def _load_private_collection_ids() -> frozenset[int]:
+    # One query when nothing is restricted (the usual case), two otherwise.
     from wagtail.models import Collection, CollectionViewRestriction
 
     paths = list(

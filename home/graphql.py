@@ -57,11 +57,14 @@ def featured_articles_type():
 
 
 def featured_articles(home) -> list:
+    from content.graphql.loaders import CARD_FIELDS, load_articles
     from content.graphql.queries import public_articles
 
     ids = [link.article_id for link in home.featured_articles.all()]
     by_id = public_articles().in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    articles = [by_id[i] for i in ids if i in by_id]
+    load_articles(articles, CARD_FIELDS)
+    return articles
 
 
 def featured_trainers_type():

@@ -16,9 +16,12 @@ def _articles():
 
 
 def _load_articles(ids):
+    from content.graphql.loaders import CARD_FIELDS, load_articles
     from content.graphql.queries import public_articles
 
-    return {a.pk: a for a in public_articles().filter(pk__in=ids)}
+    articles = list(public_articles().filter(pk__in=ids))
+    load_articles(articles, CARD_FIELDS)
+    return {a.pk: a for a in articles}
 
 
 def _article_text(article) -> str:

@@ -5,6 +5,11 @@ the operation name, the site host and the current generation. Publishing,
 unpublishing, moving or deleting content bumps the generation, so every older
 entry is unreachable at once (and expires on its own). Any cache failure
 (Redis down) degrades to "no cache": the request is answered uncached.
+
+The generation must be the same in every worker process. A shared cache
+(Redis, Memcached) holds it; with a per-process cache (local memory, the
+default without ``REDIS_URL``) it lives in one database row instead
+(``cms.models.ContentGeneration``), read with one primary-key lookup.
 """
 
 import hashlib
@@ -14,7 +19,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
 
 logger = logging.getLogger("cms.graphql")
 
@@ -31,7 +38,46 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1000
 
 
+def _process_local() -> bool:
+    return isinstance(_cache(), LocMemCache | DummyCache)
+
+
+def _table() -> str:
+    from cms.models import ContentGeneration
+
+    return connection.ops.quote_name(ContentGeneration._meta.db_table)
+
+
+def _db_generation() -> int:
+    # Raw SQL: this runs on every request, and compiling an ORM query would
+    # cost more than the lookup itself.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    from cms.models import ContentGeneration
+
+    row, _ = ContentGeneration.objects.get_or_create(
+        id=1, defaults={"value": _fresh_generation()}
+    )
+    return row.value
+
+
+def _db_bump() -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_table()} SET value = value + 1 WHERE id = 1")
+        if cursor.rowcount == 0:
+            _db_generation()
+
+
 def current_generation() -> int | None:
+    if _process_local():
+        try:
+            return _db_generation()
+        except Exception:
+            logger.warning("generation unavailable (database read)", exc_info=True)
+            return None
     try:
         generation = _cache().get(GENERATION_KEY)
         if generation is None:
@@ -45,6 +91,12 @@ def current_generation() -> int | None:
 
 
 def _bump() -> None:
+    if _process_local():
+        try:
+            _db_bump()
+        except Exception:
+            logger.warning("generation bump failed (database)", exc_info=True)
+        return
     try:
         try:
             _cache().incr(GENERATION_KEY)

@@ -190,6 +190,8 @@ def validation_rules(introspection: bool) -> tuple:
 class Prepared:
     document: ast.DocumentNode | None
     errors: tuple
+    # Worked out once per document (see ``mentions_preview``).
+    mentions_preview: bool = False
 
 
 class DocumentCache:
@@ -272,7 +274,9 @@ def prepare(schema, query: str, rules: tuple) -> Prepared:
     prepared = _parse(query, bounds["MAX_TOKENS"])
     if prepared.document is not None:
         prepared = Prepared(
-            prepared.document, _validate(schema, prepared.document, rules)
+            prepared.document,
+            _validate(schema, prepared.document, rules),
+            mentions_preview(prepared.document),
         )
     document_cache.put(key, prepared)
     return prepared

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError, OperationType, execute, get_operation_ast
 
+from cms import selectors
 from cms.graphql import cache as response_cache
 from cms.graphql import guards, persisted, ratelimit
 from cms.graphql.errors import ErrorCode, RequestRejected
@@ -352,7 +353,12 @@ class PublicGraphQLView(GraphQLView):
         # Fast path: a response cached for this exact document, variables,
         # operation and host was produced by a request that passed every
         # guard below, so a hit can skip parsing, validation and costing.
-        key = self.cache_key(request, query_id, params)
+        # Read once: it keys both the response cache and the visibility
+        # snapshot (cms.selectors).
+        generation = None
+        if response_cache.enabled() or settings.PUBLIC_VISIBILITY_CACHE:
+            generation = response_cache.current_generation()
+        key = self.cache_key(request, query_id, params, generation)
         if key is not None:
             body = response_cache.get_response(key)
             if body is not None:
@@ -411,14 +417,15 @@ class PublicGraphQLView(GraphQLView):
         cacheable = (
             not is_mutation
             and not request.headers.get("X-Preview-Token")
-            and not guards.mentions_preview(document)
+            and not prepared.mentions_preview
         )
         if not cacheable:
             key = None
 
-        body, has_errors = self.execute_operation(
-            request, schema, document, variables, params["operation_name"]
-        )
+        with selectors.request_scope(generation):
+            body, has_errors = self.execute_operation(
+                request, schema, document, variables, params["operation_name"]
+            )
         if key is not None and not has_errors:
             response_cache.set_response(key, body)
         return self.data_response(
@@ -426,12 +433,11 @@ class PublicGraphQLView(GraphQLView):
         )
 
     @staticmethod
-    def cache_key(request, query_id: str, params: dict) -> str | None:
+    def cache_key(request, query_id: str, params: dict, generation) -> str | None:
         if not response_cache.enabled() or request.headers.get("X-Preview-Token"):
             return None
         if settings.BENCH_ENDPOINTS and request.headers.get("X-Bench-Bypass-Cache"):
             return None  # make bench measures uncached requests this way
-        generation = response_cache.current_generation()
         if generation is None:
             return None
         return response_cache.response_key(

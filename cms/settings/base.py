@@ -229,6 +229,9 @@ GRAPHQL_APQ_TIMEOUT = env_int("GRAPHQL_APQ_TIMEOUT", 7 * 24 * 3600)
 GRAPHQL_CACHE_MAX_AGE = env_int("GRAPHQL_CACHE_MAX_AGE", 60)
 GRAPHQL_RESPONSE_CACHE = env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_RESPONSE_CACHE_TIMEOUT = env_int("GRAPHQL_RESPONSE_CACHE_TIMEOUT", 300)
+# View restrictions, hidden branches and private collections, kept per process
+# for one content generation (cms.selectors.visibility).
+PUBLIC_VISIBILITY_CACHE = env_bool("PUBLIC_VISIBILITY_CACHE", True)
 # Saves and deletes of these apps' models bump the response cache generation,
 # except the listed models, which change while content does not.
 GRAPHQL_CACHE_INVALIDATING_APPS = [

@@ -29,4 +29,5 @@ GRAPHQL_SAFELIST = False
 # Other apps' tests change rows with queryset.update() (no signals) and query
 # again; the response cache tests switch it on themselves.
 GRAPHQL_RESPONSE_CACHE = False
+PUBLIC_VISIBILITY_CACHE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -10,7 +10,8 @@ from cms.graphql import cache as response_cache
 from cms.tests import graphql_schema
 from home.models import HomePage
 
-pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
+# The generation lives in the database when the cache is per-process.
+pytestmark = [pytest.mark.urls("cms.tests.graphql_urls"), pytest.mark.django_db]
 
 URL = "/graphql/"
 ITEMS = "query Items($n: Int) { items(limit: $n) { totalCount } }"
@@ -29,9 +30,18 @@ class BrokenCache(BaseCache):
     get_many = set_many = delete_many = _fail
 
 
-@pytest.fixture(autouse=True)
-def _response_cache_on(settings):
+@pytest.fixture(autouse=True, params=["local-memory", "shared"])
+def _response_cache_on(request, settings, tmp_path):
     settings.GRAPHQL_RESPONSE_CACHE = True
+    if request.param == "shared":
+        # A cache every process sees (like Redis): the generation lives there.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    assert response_cache._process_local() is (request.param == "local-memory")
 
 
 @pytest.fixture

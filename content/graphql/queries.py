@@ -5,19 +5,18 @@ Resolvers only return live, public pages and live snippets.
 """
 
 import graphene
-from django.db.models import Prefetch
 from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
 from cms.preview import resolve_preview
 from cms.selectors import public_pages, public_snippets
-from content.graphql.types import CredentialKindEnum, TagType, model_type
-from content.models import (
-    ArticlePage,
-    ArticlePageAuthor,
-    ComparisonTable,
-    Credential,
+from content.graphql.loaders import (
+    load_articles,
+    requested_renditions,
+    selected_fields,
 )
+from content.graphql.types import CredentialKindEnum, TagType, model_type
+from content.models import ArticlePage, ArticlePageTag, ComparisonTable, Credential
 
 
 class ArticleOrder(graphene.Enum):
@@ -36,27 +35,16 @@ ARTICLE_ORDERING = {
 }
 
 
-def public_articles():
-    """Live, public articles with everything a list item shows prefetched."""
+def public_articles(fields: set[str] | None = None):
+    """Live, public articles, the hero image joined. Relations are loaded
+    per page by ``loaders.load_articles``; with ``fields`` given, the body
+    column is only read when a body field is asked for."""
     # public_pages, not live().public(): also drops expired articles and live
     # articles under an unpublished, scheduled or expired parent.
-    return (
-        public_pages(ArticlePage.objects)
-        .select_related("hero_image")
-        .prefetch_related(
-            # Renditions are prefetched so that srcset on a list does not
-            # cost a query per image (Wagtail reads the prefetch cache).
-            "hero_image__renditions",
-            Prefetch(
-                "article_authors",
-                queryset=ArticlePageAuthor.objects.select_related("author__photo")
-                .prefetch_related("author__photo__renditions")
-                .order_by("sort_order"),
-            ),
-            "tags",
-            "credentials",
-        )
-    )
+    articles = public_pages(ArticlePage.objects).select_related("hero_image")
+    if fields is not None and not fields & {"body", "bodyText"}:
+        articles = articles.defer("body")
+    return articles
 
 
 def live_tables():
@@ -122,29 +110,32 @@ class ContentQuery(graphene.ObjectType):
 
     def resolve_articles(self, info, limit, offset, tag=None, order="newest"):
         order = getattr(order, "value", order)
-        articles = public_articles()
+        fields = selected_fields(info, "items")
+        articles = public_articles(fields)
         if tag:
             articles = articles.filter(tags__slug=tag).distinct()
-        return paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
+        page = paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
+        load_articles(page.items, fields, requested_renditions(info))
+        return page
 
     def resolve_article(self, info, slug):
         # A valid X-Preview-Token for this slug returns the editor's draft.
         draft = resolve_preview(info.context, ArticlePage, slug)
         if draft is not None:
             return draft
-        return public_articles().filter(slug=slug).first()
+        fields = selected_fields(info)
+        article = public_articles(fields).filter(slug=slug).first()
+        if article is not None:
+            load_articles([article], fields, requested_renditions(info))
+        return article
 
     def resolve_article_tags(self, info, limit, offset):
-        tags = (
-            Tag.objects.filter(
-                # Tags used only by hidden articles must not be listed.
-                content_articlepagetag_items__content_object__in=public_pages(
-                    ArticlePage.objects
-                ).values("pk")
-            )
-            .distinct()
-            .order_by("name", "id")
-        )
+        # Tags used only by hidden articles must not be listed. A subquery,
+        # not a join: no duplicates, so no DISTINCT (paginate's window count).
+        used = ArticlePageTag.objects.filter(
+            content_object__in=public_pages(ArticlePage.objects).values("pk")
+        ).values("tag_id")
+        tags = Tag.objects.filter(pk__in=used).order_by("name", "id")
         return paginate(tags, limit, offset)
 
     def resolve_comparison_tables(self, info, limit, offset):

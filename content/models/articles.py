@@ -25,6 +25,12 @@ from content.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 WORDS_PER_MINUTE = 200
 
 
+def _loaders():
+    from content.graphql import loaders
+
+    return loaders
+
+
 def _types():
     # Imported lazily: the GraphQL types import the models.
     from content.graphql import types
@@ -231,7 +237,13 @@ class ArticlePage(HeadlessPreviewMixin, Page):
             return self.published_date
         return self.first_published_at.date() if self.first_published_at else None
 
+    # The list and detail resolvers batch-load relations (content.graphql.
+    # loaders); an article reached another way falls back to the managers.
+
     def graphql_authors(self, info, **kwargs):
+        authors = _loaders().loaded(self, "authors")
+        if authors is not None:
+            return authors
         return [link.author for link in self.article_authors.all()]
 
     def graphql_hero_image(self, info, **kwargs):
@@ -239,9 +251,15 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         return _types().image_value(self.hero_image, self.hero_image_alt, info)
 
     def graphql_tags(self, info, **kwargs):
-        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+        tags = _loaders().loaded(self, "tags")
+        if tags is not None:
+            return tags
+        return sorted(self.tags.all(), key=lambda tag: (tag.name.lower(), tag.slug))
 
     def graphql_credentials(self, info, **kwargs):
+        credentials = _loaders().loaded(self, "credentials")
+        if credentials is not None:
+            return credentials
         return list(self.credentials.all())
 
     def graphql_body(self, info, **kwargs):
