@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Hand-crafted admin posts missing StreamField keys: 400, not 500.
+    "cms.middleware.MalformedAdminPostMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
