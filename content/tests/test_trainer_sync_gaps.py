@@ -4,17 +4,23 @@ Each test replays ``trainerSync`` the way an offline app does (apply every
 batch from its saved cursor) and compares its copy with the live directory.
 """
 
+import datetime
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from content.factories_trainers import (
+    CredentialFactory,
+    TrainerCredentialFactory,
     TrainerProfilePageFactory,
     make_directory,
     publish,
 )
-from content.models.trainers import TrainerProfilePage
+from content.models.trainers import TrainerChange, TrainerProfilePage
 from content.signals_trainers import log_changes
 
 SYNC = """
@@ -120,3 +126,140 @@ def test_a_change_that_commits_after_a_later_one_still_reaches_synced_clients(gq
     assert headlines(copy) == live_headlines()
     assert headlines(copy)[str(slow_page.pk)] == "Committed last"
     assert headlines(copy)[str(fast_page.pk)] == "Committed first"
+
+
+# 2. Credentials expiring by date -------------------------------------------
+
+
+def expire_sync(**kwargs) -> str:
+    out = StringIO()
+    call_command("sync_credential_expiry", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def start_of_today() -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time())
+    )
+
+
+def profile_with_credential(directory, expires_on, live=True):
+    page = TrainerProfilePageFactory(parent=directory, live=False)
+    TrainerCredentialFactory(
+        page=page, credential=CredentialFactory(), expires_on=expires_on
+    )
+    if live:
+        publish(page)
+    return page
+
+
+def logged_as_of(when: datetime.datetime) -> None:
+    """Pretend every row so far was written (and synced) at ``when``."""
+    TrainerChange.objects.update(at=when)
+
+
+@pytest.mark.django_db
+def test_a_credential_lapsing_after_an_app_synced_is_resent_exactly_once(gql):
+    directory = make_directory()
+    today = timezone.localdate()
+    lapsed = profile_with_credential(directory, today - days(1))
+    still_current = profile_with_credential(directory, today)
+    never_expires = profile_with_credential(directory, None)
+    # Published and synced yesterday evening, while every credential was current.
+    logged_as_of(start_of_today() - datetime.timedelta(hours=1))
+    copy: dict = {}
+    cursor = sync(gql, copy)
+    assert set(copy) == {str(p.pk) for p in (lapsed, still_current, never_expires)}
+
+    assert expire_sync().startswith("Logged 1 ")
+    batch = gql.data(SYNC, {"cursor": cursor})["trainerSync"]
+
+    assert [item["id"] for item in batch["changed"]] == [str(lapsed.pk)]
+    assert [c["isCurrent"] for c in batch["changed"][0]["credentials"]] == [False]
+    assert batch["removedIds"] == []
+    # A second run (cron again, the same day or the next) adds nothing.
+    rows = TrainerChange.objects.count()
+    assert expire_sync().startswith("Logged 0 ")
+    assert TrainerChange.objects.count() == rows
+    again = gql.data(SYNC, {"cursor": batch["nextCursor"]})["trainerSync"]
+    assert again["changed"] == []
+    assert again["removedIds"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("last_logged", "resent"),
+    [
+        (datetime.timedelta(microseconds=-1), True),  # an app may hold old flags
+        (datetime.timedelta(0), False),  # every fetch was after the lapse
+        (datetime.timedelta(hours=1), False),
+    ],
+    ids=["logged-before-midnight", "logged-at-midnight", "logged-after-midnight"],
+)
+def test_a_profile_is_resent_only_if_its_credential_lapsed_after_its_last_row(
+    last_logged, resent
+):
+    directory = make_directory()
+    page = profile_with_credential(directory, timezone.localdate() - days(1))
+    logged_as_of(start_of_today() + last_logged)
+    rows = TrainerChange.objects.count()
+
+    expire_sync()
+
+    new = list(
+        TrainerChange.objects.order_by("id")[rows:].values_list("page_id", "kind")
+    )
+    assert new == ([(page.pk, TrainerChange.Kind.UPSERT)] if resent else [])
+
+
+@pytest.mark.django_db
+def test_missed_cron_runs_catch_up_and_profiles_without_rows_are_logged():
+    directory = make_directory()
+    long_ago = profile_with_credential(directory, timezone.localdate() - days(30))
+    logged_as_of(start_of_today() - days(60))
+    unlogged = profile_with_credential(directory, timezone.localdate() - days(2))
+    TrainerChange.objects.filter(page_id=unlogged.pk).delete()
+
+    expire_sync()
+
+    assert set(
+        TrainerChange.objects.filter(at__gte=start_of_today()).values_list(
+            "page_id", flat=True
+        )
+    ) == {long_ago.pk, unlogged.pk}
+
+
+@pytest.mark.django_db
+def test_hidden_profiles_get_no_upsert_for_a_lapsed_credential():
+    directory = make_directory()
+    page = profile_with_credential(directory, timezone.localdate() - days(1))
+    page.refresh_from_db()
+    page.unpublish()
+    draft = profile_with_credential(
+        directory, timezone.localdate() - days(1), live=False
+    )
+    logged_as_of(start_of_today() - days(1))
+    rows = TrainerChange.objects.count()
+
+    assert expire_sync().startswith("Logged 0 ")
+    assert TrainerChange.objects.count() == rows
+    assert not TrainerChange.objects.filter(page_id=draft.pk).exists()
+
+
+@pytest.mark.django_db
+def test_cached_sync_responses_are_invalidated_when_a_lapse_is_logged(gql, settings):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    directory = make_directory()
+    page = profile_with_credential(directory, timezone.localdate() - days(1))
+    logged_as_of(start_of_today() - days(1))
+    cursor = sync(gql, {})
+    assert gql.data(SYNC, {"cursor": cursor})["trainerSync"]["changed"] == []  # cached
+
+    expire_sync()
+
+    changed = gql.data(SYNC, {"cursor": cursor})["trainerSync"]["changed"]
+    assert [item["id"] for item in changed] == [str(page.pk)]
