@@ -3,7 +3,9 @@
 Covered: publish (including scheduled go-live), unpublish (including scheduled
 expiry, which runs through ``unpublish``), delete, move (a profile can land
 under a private parent), view restrictions added/changed/removed on the page
-or an ancestor, and edits to the shared vocabularies a profile embeds.
+or an ancestor, an ancestor published or unpublished (a profile under a draft
+or expired parent is hidden), and edits to the shared vocabularies a profile
+embeds.
 Credentials expiring by date fire no signal: ``log_expired_credentials``
 (the ``sync_credential_expiry`` command, run from cron) covers them.
 """
@@ -11,7 +13,7 @@ Credentials expiring by date fire no signal: ``log_expired_credentials``
 import datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -33,14 +35,18 @@ REMOVE = TrainerChange.Kind.REMOVE
 
 
 def log_changes(page_ids, kind=None) -> None:
-    """Log one row per page; ``kind`` None means 'work out from current state'."""
+    """Log one row per page; ``kind`` None means 'work out from current state'.
+
+    A row's kind always matches what the API showed when it was written
+    (``public_pages``, as the sync resolver uses), which lets
+    ``_log_ancestor_change`` spot profiles whose visibility changed since.
+    """
     page_ids = sorted(set(page_ids))
     if not page_ids:
         return
     if kind is None:
         visible = set(
-            TrainerProfilePage.objects.live()
-            .public()
+            public_pages(TrainerProfilePage.objects)
             .filter(pk__in=page_ids)
             .values_list("pk", flat=True)
         )
@@ -60,16 +66,37 @@ def _ever_published_in_subtree(page):
     ).values_list("pk", flat=True)
 
 
+def _log_ancestor_change(page) -> None:
+    """Log the profiles under ``page`` whose visibility no longer matches their
+    newest row: publishing or unpublishing an ancestor shows or hides them
+    without touching them. An ordinary edit of a visible parent logs nothing."""
+    newest_kind = (
+        TrainerChange.objects.filter(page_id=OuterRef("pk"))
+        .order_by("-id")
+        .values("kind")[:1]
+    )
+    subtree = TrainerProfilePage.objects.filter(
+        path__startswith=page.path, first_published_at__isnull=False
+    )
+    visible = set(public_pages(subtree).values_list("pk", flat=True))
+    rows = subtree.annotate(kind=Subquery(newest_kind)).values_list("pk", "kind")
+    log_changes([pk for pk, kind in rows if (pk in visible) != (kind == UPSERT)])
+
+
 @receiver(page_published)
 def trainer_published(sender, instance, **kwargs):
     if isinstance(instance, TrainerProfilePage):
         log_changes([instance.pk])
+    elif instance.numchild:
+        _log_ancestor_change(instance)
 
 
 @receiver(page_unpublished)
 def trainer_unpublished(sender, instance, **kwargs):
     if isinstance(instance, TrainerProfilePage):
         log_changes([instance.pk], REMOVE)
+    elif instance.numchild:
+        _log_ancestor_change(instance)
 
 
 @receiver(post_delete, sender=TrainerProfilePage)
@@ -98,8 +125,7 @@ def view_restriction_changed(sender, instance, **kwargs):
 
 def _live_holders(**lookup):
     return (
-        TrainerProfilePage.objects.live()
-        .public()
+        public_pages(TrainerProfilePage.objects)
         .filter(**lookup)
         .values_list("pk", flat=True)
         .distinct()

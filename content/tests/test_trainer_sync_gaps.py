@@ -263,3 +263,56 @@ def test_cached_sync_responses_are_invalidated_when_a_lapse_is_logged(gql, setti
 
     changed = gql.data(SYNC, {"cursor": cursor})["trainerSync"]["changed"]
     assert [item["id"] for item in changed] == [str(page.pk)]
+
+
+# 3. An ancestor's publish state --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unpublishing_and_republishing_the_directory_reaches_synced_apps(gql):
+    directory = make_directory()
+    pages = [publish(TrainerProfilePageFactory(parent=directory)) for _ in range(2)]
+    copy: dict = {}
+    cursor = sync(gql, copy)
+    assert set(copy) == {str(p.pk) for p in pages}
+
+    directory.refresh_from_db()
+    directory.unpublish()  # the profiles stay live, under a draft parent
+    cursor = sync(gql, copy, cursor)
+    assert copy == {}
+
+    publish(directory)
+    sync(gql, copy, cursor)
+    assert headlines(copy) == live_headlines()
+    assert set(copy) == {str(p.pk) for p in pages}
+
+
+@pytest.mark.django_db
+def test_an_expired_directory_tombstones_its_profiles_once_publish_scheduled_runs(
+    gql,
+):
+    directory = make_directory()
+    page = publish(TrainerProfilePageFactory(parent=directory))
+    copy: dict = {}
+    cursor = sync(gql, copy)
+    directory.refresh_from_db()
+    directory.expire_at = timezone.now() - datetime.timedelta(minutes=1)
+    directory.save()
+
+    call_command("publish_scheduled", verbosity=0)
+    sync(gql, copy, cursor)
+
+    assert str(page.pk) not in copy
+
+
+@pytest.mark.django_db
+def test_editing_a_visible_directory_logs_nothing_for_its_profiles():
+    directory = make_directory()
+    publish(TrainerProfilePageFactory(parent=directory))
+    rows = TrainerChange.objects.count()
+    directory.refresh_from_db()
+    directory.intro = "New intro"
+
+    publish(directory)
+
+    assert TrainerChange.objects.count() == rows
