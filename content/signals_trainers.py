@@ -3,30 +3,50 @@
 Covered: publish (including scheduled go-live), unpublish (including scheduled
 expiry, which runs through ``unpublish``), delete, move (a profile can land
 under a private parent), view restrictions added/changed/removed on the page
-or an ancestor, and edits to the shared vocabularies a profile embeds.
+or an ancestor, an ancestor published or unpublished (a profile under a draft
+or expired parent is hidden), and edits to the shared vocabularies a profile
+embeds.
+Credentials expiring by date fire no signal: ``log_expired_credentials``
+(the ``sync_credential_expiry`` command, run from cron) covers them.
 """
 
+import datetime
+
+from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.graphql.cache import bump_generation
+from cms.selectors import public_pages
 from content.models import Credential, Specialty
-from content.models.trainers import TrainerChange, TrainerProfilePage
+from content.models.trainers import (
+    TrainerChange,
+    TrainerCredential,
+    TrainerProfilePage,
+    lock_change_log,
+)
 
 UPSERT = TrainerChange.Kind.UPSERT
 REMOVE = TrainerChange.Kind.REMOVE
 
 
 def log_changes(page_ids, kind=None) -> None:
-    """Log one row per page; ``kind`` None means 'work out from current state'."""
+    """Log one row per page; ``kind`` None means 'work out from current state'.
+
+    A row's kind always matches what the API showed when it was written
+    (``public_pages``, as the sync resolver uses), which lets
+    ``_log_ancestor_change`` spot profiles whose visibility changed since.
+    """
     page_ids = sorted(set(page_ids))
     if not page_ids:
         return
     if kind is None:
         visible = set(
-            TrainerProfilePage.objects.live()
-            .public()
+            public_pages(TrainerProfilePage.objects)
             .filter(pk__in=page_ids)
             .values_list("pk", flat=True)
         )
@@ -46,16 +66,37 @@ def _ever_published_in_subtree(page):
     ).values_list("pk", flat=True)
 
 
+def _log_ancestor_change(page) -> None:
+    """Log the profiles under ``page`` whose visibility no longer matches their
+    newest row: publishing or unpublishing an ancestor shows or hides them
+    without touching them. An ordinary edit of a visible parent logs nothing."""
+    newest_kind = (
+        TrainerChange.objects.filter(page_id=OuterRef("pk"))
+        .order_by("-id")
+        .values("kind")[:1]
+    )
+    subtree = TrainerProfilePage.objects.filter(
+        path__startswith=page.path, first_published_at__isnull=False
+    )
+    visible = set(public_pages(subtree).values_list("pk", flat=True))
+    rows = subtree.annotate(kind=Subquery(newest_kind)).values_list("pk", "kind")
+    log_changes([pk for pk, kind in rows if (pk in visible) != (kind == UPSERT)])
+
+
 @receiver(page_published)
 def trainer_published(sender, instance, **kwargs):
     if isinstance(instance, TrainerProfilePage):
         log_changes([instance.pk])
+    elif instance.numchild:
+        _log_ancestor_change(instance)
 
 
 @receiver(page_unpublished)
 def trainer_unpublished(sender, instance, **kwargs):
     if isinstance(instance, TrainerProfilePage):
         log_changes([instance.pk], REMOVE)
+    elif instance.numchild:
+        _log_ancestor_change(instance)
 
 
 @receiver(post_delete, sender=TrainerProfilePage)
@@ -84,8 +125,7 @@ def view_restriction_changed(sender, instance, **kwargs):
 
 def _live_holders(**lookup):
     return (
-        TrainerProfilePage.objects.live()
-        .public()
+        public_pages(TrainerProfilePage.objects)
         .filter(**lookup)
         .values_list("pk", flat=True)
         .distinct()
@@ -102,3 +142,53 @@ def credential_changed(sender, instance, created, **kwargs):
 def specialty_changed(sender, instance, created, **kwargs):
     if not created and not kwargs.get("raw"):
         log_changes(_live_holders(specialties=instance), UPSERT)
+
+
+def credential_lapses_at(expires_on: datetime.date) -> datetime.datetime:
+    """When a credential stops being current: local midnight after its expiry
+    date (``TrainerCredential.is_current`` compares with the local date)."""
+    day_after = expires_on + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time()))
+
+
+def log_expired_credentials(now: datetime.datetime | None = None) -> list[int]:
+    """UPSERT every public profile whose credential lapsed after its last log row.
+
+    A profile's ``isCurrent`` flags flip at midnight without any write, so an
+    app that fetched the profile before then keeps the old flags. An app
+    fetches a profile when it replays one of its rows, after the row's ``at``;
+    so the profile is stale for some app exactly when a credential lapsed
+    after its newest row (or it has no row). The horizon comes from the log
+    itself: nothing else to store, missed runs catch up, and a second run
+    finds every such profile already logged (idempotent). Holding the log
+    lock while reading makes two concurrent runs on PostgreSQL log once.
+    """
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        lock_change_log()
+        lapsed = (
+            TrainerCredential.objects.filter(expires_on__lt=today)
+            .filter(page__in=public_pages(TrainerProfilePage.objects).values("pk"))
+            .values("page_id")
+            .annotate(last=Max("expires_on"))
+            .values_list("page_id", "last")
+        )
+        lapsed = {pk: credential_lapses_at(day) for pk, day in lapsed}
+        logged = dict(
+            TrainerChange.objects.filter(
+                page_id__in=TrainerCredential.objects.filter(
+                    expires_on__lt=today
+                ).values("page_id")
+            )
+            .values("page_id")
+            .annotate(last=Max("at"))
+            .values_list("page_id", "last")
+        )
+        stale = sorted(
+            pk for pk, at in lapsed.items() if pk not in logged or logged[pk] < at
+        )
+        log_changes(stale, UPSERT)
+    if stale:
+        # Cached directory and sync responses still show the old flags.
+        bump_generation()
+    return stale

@@ -309,6 +309,11 @@ def sync_trainers(cursor=None, limit=DEFAULT_SYNC_LIMIT) -> dict:
     Each profile is reported in its current state: in ``changed`` if it is live
     and public now, otherwise in ``removedIds``. Any later change appends a new
     log row, so replaying every batch converges on the live directory.
+
+    The cursor is the last row id read. That is safe because log rows become
+    visible in id order (writers are serialised by ``lock_change_log``): no
+    row with a lower id can commit after this read, so ``hasMore`` false means
+    caught up with every committed change.
     """
     limit, _ = check_pagination(limit, 0)
     after = decode_cursor(cursor)

@@ -7,7 +7,7 @@ row, and a sync client replays rows in id order.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
@@ -256,10 +256,55 @@ class TrainerEducation(Orderable):
         return f"{self.degree} {self.field}, {self.institution}"
 
 
+# Any constant: PostgreSQL advisory locks are scoped to the current database.
+CHANGE_LOG_LOCK_KEY = 0x7472_6169_6E65_72  # "trainer"
+
+
+def lock_change_log(using: str = "default") -> None:
+    """Serialise writers of the change log until the current transaction ends.
+
+    Sync hands out the highest row id it has read as the client's cursor, so
+    a row must never become visible after a row with a higher id (an app that
+    synced in between would skip it for good). A database sequence hands out
+    ids in *insert* order, not *commit* order: with two concurrent
+    transactions, id 11 can commit before id 10. Holding this lock from a
+    transaction's first log insert to its commit makes the two orders the
+    same, so the visible rows are always every committed id up to the newest
+    (rolled-back ids are permanent gaps), whatever the clock or transaction
+    length.
+
+    Why a lock, not a settle delay (serving only rows older than N seconds):
+    the delay is exact only while every transaction commits within N seconds
+    of its insert (a long publish, move or import breaks it silently), it
+    delays every app by N seconds, and it makes sync responses change with
+    time alone (the response cache keys on content changes). The lock costs
+    some waiting between editors' concurrent writes to the log, and readers
+    never wait.
+
+    PostgreSQL: a transaction-scoped advisory lock (released at commit or
+    rollback, also of a savepoint it was taken in); this relies on the id
+    sequence's default CACHE 1. SQLite admits one writer at a time from its
+    first write to its commit, so its ids already commit in order: no-op.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGE_LOG_LOCK_KEY])
+
+
+class TrainerChangeQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            lock_change_log(self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class TrainerChange(models.Model):
     """Append-only log of events that may change a profile's public state.
 
-    The row id is the sync sequence number. ``kind`` records what happened;
+    The row id is the sync sequence number, and ids become visible in id
+    order (``lock_change_log``): every write goes through ``save()`` or
+    ``bulk_create()``, which take the lock. ``kind`` records what happened;
     the sync resolver reports each page's *current* state, so a client that
     applies every row in order ends with exactly the live directory.
     """
@@ -273,8 +318,16 @@ class TrainerChange(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
 
+    objects = TrainerChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return f"#{self.pk} {self.kind} page {self.page_id}"
+
+    def save(self, *args, using=None, **kwargs):
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            lock_change_log(using)
+            super().save(*args, using=using, **kwargs)
