@@ -169,3 +169,41 @@ def test_a_local_memory_cache_keeps_the_generation_in_the_database():
     from cms.models import ContentGeneration
 
     assert ContentGeneration.objects.get().value == after
+
+
+def test_no_snapshot_is_kept_or_served_inside_a_transaction(snapshot_on, article):
+    from django.db import transaction
+
+    outside = selectors.visibility()
+    with transaction.atomic():
+        # What a transaction reads may roll back: it must not become the
+        # snapshot, and it must not use one either.
+        inside = selectors.visibility()
+        assert inside is not outside
+        assert selectors.visibility() is not inside
+    assert selectors.visibility() is outside
+
+
+def test_a_rolled_back_restriction_change_never_reaches_the_snapshot(
+    snapshot_on, article, gql
+):
+    from django.db import transaction
+
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert slugs(gql) == ([], None)
+
+    pk = restriction.pk
+
+    def delete_then_roll_back():
+        with transaction.atomic():
+            restriction.delete()
+            assert selectors.visibility().restricted_paths == ()
+            transaction.set_rollback(True)
+
+    delete_then_roll_back()
+    assert PageViewRestriction.objects.filter(pk=pk).exists()
+    # The rolled-back bump's number comes round again with the next change.
+    response_cache.bump_generation()
+    assert slugs(gql) == ([], None)
