@@ -180,6 +180,10 @@ def collect_fixtures() -> dict:
     fixtures["search_terms"] = words[:50] or ["therapy"]
     fixtures["all_page_count"] = Page.objects.live().public().count()
 
+    if page_type == ARTICLE_PAGE_TYPE:
+        from cms.bench import article_api_fields
+
+        article_api_fields()  # what the server's REST API serves
     exposed = {f.name for f in getattr(model, "api_fields", [])} | {
         "slug",
         "first_published_at",

@@ -61,3 +61,35 @@ def test_rest_api_baseline_lists_live_pages(client):
 
     assert response.status_code == 200
     assert "items" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_rest_api_baseline_serves_the_article_fields_graphql_serves(client):
+    # The benchmark compares like with like: the REST detail carries the body,
+    # byline, tags and renditions the GraphQL ArticleDetail asks for.
+    from io import StringIO
+
+    from bench.operations import API_V2_LIST_FIELDS
+    from content.factories import ArticlePageFactory, BlogIndexPageFactory
+    from home.demo import load_site
+
+    blog = BlogIndexPageFactory(parent=load_site(StringIO()))
+    article = ArticlePageFactory(parent=blog, slug="story", subtitle="Dek")
+    article.tags.add("knees")
+    article.save_revision().publish()
+
+    detail = client.get(f"/api/v2/pages/{article.pk}/").json()
+    for name in ("subtitle", "summary", "body", "tags", "authors", "credentials"):
+        assert name in detail, name
+    assert detail["subtitle"] == "Dek"
+    assert detail["tags"] == ["knees"]
+    assert detail["body"]  # the factory writes a paragraph
+
+    listed = client.get(
+        "/api/v2/pages/",
+        {"type": "content.ArticlePage", "fields": ",".join(API_V2_LIST_FIELDS)},
+    )
+    assert listed.status_code == 200, listed.content
+    item = listed.json()["items"][0]
+    assert {"subtitle", "tags", "authors", "hero_image_card"} <= set(item)
