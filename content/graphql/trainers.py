@@ -39,23 +39,31 @@ CURSOR_VERSION = 1
 DEFAULT_SYNC_LIMIT = 50
 
 
-def directory_queryset():
-    """Live, public profiles with everything the profile type needs prefetched."""
+def directory_queryset(fields: set[str] | None = None):
+    """Live, public profiles with what the profile type needs prefetched:
+    every relation, or only those of the GraphQL ``fields`` given."""
     # public_pages, not live().public(): also drops expired profiles and
     # profiles under an unpublished, scheduled or expired parent.
+    prefetches = {
+        "credentials": Prefetch(
+            "credentials",
+            queryset=TrainerCredential.objects.select_related("credential").order_by(
+                "sort_order", "pk"
+            ),
+        ),
+        "education": "education",
+        "specialties": "specialties",
+        "photo": "photo__renditions",
+    }
     return (
         public_pages(TrainerProfilePage.objects)
         .select_related("photo")
         .prefetch_related(
-            Prefetch(
-                "credentials",
-                queryset=TrainerCredential.objects.select_related(
-                    "credential"
-                ).order_by("sort_order", "pk"),
-            ),
-            "education",
-            "specialties",
-            "photo__renditions",
+            *(
+                prefetch
+                for field, prefetch in prefetches.items()
+                if fields is None or field in fields
+            )
         )
     )
 

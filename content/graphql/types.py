@@ -488,7 +488,9 @@ class BodyFeaturedTrainers(BlockBase):
         chosen = [getattr(p, "pk", p) for p in self.value.get("trainers") or [] if p]
         if not chosen:
             return []
-        by_pk = directory_queryset().in_bulk(chosen)
+        from content.graphql.loaders import selected_fields
+
+        by_pk = directory_queryset(selected_fields(info)).in_bulk(chosen)
         return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 
