@@ -12,6 +12,7 @@ default without ``REDIS_URL``) it lives in one database row instead
 (``cms.models.ContentGeneration``), read with one primary-key lookup.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -42,17 +43,22 @@ def _process_local() -> bool:
     return isinstance(_cache(), LocMemCache | DummyCache)
 
 
-def _table() -> str:
+@functools.cache
+def _statements(vendor: str) -> tuple[str, str]:
     from cms.models import ContentGeneration
 
-    return connection.ops.quote_name(ContentGeneration._meta.db_table)
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    return (
+        f"SELECT value FROM {table} WHERE id = 1",
+        f"UPDATE {table} SET value = value + 1 WHERE id = 1",
+    )
 
 
 def _db_generation() -> int:
     # Raw SQL: this runs on every request, and compiling an ORM query would
     # cost more than the lookup itself.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")
+        cursor.execute(_statements(connection.vendor)[0])
         row = cursor.fetchone()
     if row is not None:
         return row[0]
@@ -66,7 +72,7 @@ def _db_generation() -> int:
 
 def _db_bump() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_table()} SET value = value + 1 WHERE id = 1")
+        cursor.execute(_statements(connection.vendor)[1])
         if cursor.rowcount == 0:
             _db_generation()
 
