@@ -23,6 +23,17 @@ def _isolated_cache():
     forget_snapshot()
 
 
+@pytest.fixture
+def public_visibility_cache(settings):
+    """The production visibility snapshot (the test settings switch it off)."""
+    from cms.selectors import forget_snapshot
+
+    settings.PUBLIC_VISIBILITY_CACHE = True
+    forget_snapshot()
+    yield
+    forget_snapshot()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_media():
     yield

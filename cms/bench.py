@@ -53,7 +53,7 @@ def hello(request):
 # bench/operations.py) and the ArticleDetail fields on the detail. Wagtail's
 # own serialisers do the work: renditions with ImageRenditionField, tags with
 # TagsField, the body with each block's get_api_representation.
-ARTICLE_API_FIELDS = [
+ARTICLE_LIST_API_FIELDS = [
     "subtitle",
     "summary",
     "published_date",
@@ -61,10 +61,13 @@ ARTICLE_API_FIELDS = [
     "hero_image",
     "hero_image_alt",
     "hero_image_card",  # fill-800x450, as on the list
-    "hero_image_large",  # fill-1200x630, as on the detail
-    "hero_image_srcset",  # width-400/800/1200, as on the detail
     "tags",
     "authors",
+]
+ARTICLE_API_FIELDS = [
+    *ARTICLE_LIST_API_FIELDS,
+    "hero_image_large",  # fill-1200x630, as on the detail
+    "hero_image_srcset",  # width-400/800/1200, as on the detail
     "credentials",
     "body",
 ]

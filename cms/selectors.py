@@ -110,17 +110,15 @@ def visibility(generation: int | None = None) -> Visibility:
     scoped = _scoped.get()
     if scoped is not None:
         return scoped
-    if not getattr(settings, "PUBLIC_VISIBILITY_CACHE", True):
+    if not getattr(settings, "PUBLIC_VISIBILITY_CACHE", True) or _in_transaction():
+        # Inside a transaction the rows read may never commit (and its bumps
+        # be reused): never keep them, never serve the shared snapshot.
         return Visibility()
     if generation is None:
         from cms.graphql.cache import current_generation
 
         generation = current_generation()
     if generation is None:  # the generation is unknown: never guess
-        return Visibility()
-    if _in_transaction():
-        # Inside a transaction the rows read may never commit (and its bumps
-        # be reused): never keep them, never serve the shared snapshot.
         return Visibility()
     snapshot = _snapshot
     if snapshot is not None and snapshot[0] == generation:

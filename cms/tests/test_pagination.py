@@ -31,3 +31,36 @@ def test_paginate_rejects_bad_arguments_with_a_code(limit, offset, code):
     with pytest.raises(ApiError) as excinfo:
         paginate([], limit=limit, offset=offset)
     assert excinfo.value.extensions["code"] == code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("offset", "queries", "items"),
+    [(0, 1, ["a", "b"]), (4, 1, ["e"]), (9, 2, [])],
+    ids=["first-page", "last-page", "past-the-end"],
+)
+def test_a_queryset_page_carries_its_total_in_one_query(
+    offset, queries, items, django_assert_num_queries
+):
+    # COUNT(*) OVER () comes with the rows; only an empty page past the first
+    # needs a separate COUNT to know the total.
+    from taggit.models import Tag
+
+    Tag.objects.bulk_create(Tag(name=n, slug=n) for n in "abcde")
+    with django_assert_num_queries(queries):
+        page = paginate(Tag.objects.order_by("name"), limit=2, offset=offset)
+    assert [t.name for t in page.items] == items
+    assert page.total_count == 5
+
+
+@pytest.mark.django_db
+def test_a_distinct_queryset_is_counted_without_duplicates(
+    django_assert_num_queries,
+):
+    from taggit.models import Tag
+
+    Tag.objects.bulk_create(Tag(name=n, slug=n) for n in "abc")
+    doubled = Tag.objects.filter(name__in="ab") | Tag.objects.filter(name="a")
+    with django_assert_num_queries(2):  # COUNT, then the rows
+        page = paginate(doubled.distinct().order_by("name"), limit=10, offset=0)
+    assert page.total_count == 2

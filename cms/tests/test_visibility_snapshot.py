@@ -30,14 +30,6 @@ query($slug: String!) {
 
 
 @pytest.fixture
-def snapshot_on(settings):
-    settings.PUBLIC_VISIBILITY_CACHE = True
-    selectors.forget_snapshot()
-    yield
-    selectors.forget_snapshot()
-
-
-@pytest.fixture
 def blog(db):
     home = load_site(StringIO())
     return BlogIndexPageFactory(parent=home)
@@ -58,7 +50,7 @@ def slugs(gql, slug="story"):
 
 
 def test_a_view_restriction_hides_the_page_on_the_next_request(
-    snapshot_on, article, gql
+    public_visibility_cache, article, gql
 ):
     assert slugs(gql) == (["story"], {"slug": "story", "heroImage": None})
     PageViewRestriction.objects.create(
@@ -67,7 +59,9 @@ def test_a_view_restriction_hides_the_page_on_the_next_request(
     assert slugs(gql) == ([], None)
 
 
-def test_a_restriction_on_an_ancestor_hides_the_subtree(snapshot_on, article, gql):
+def test_a_restriction_on_an_ancestor_hides_the_subtree(
+    public_visibility_cache, article, gql
+):
     assert slugs(gql)[0] == ["story"]
     PageViewRestriction.objects.create(
         page=article.get_parent(), restriction_type=PageViewRestriction.LOGIN
@@ -75,14 +69,16 @@ def test_a_restriction_on_an_ancestor_hides_the_subtree(snapshot_on, article, gq
     assert slugs(gql) == ([], None)
 
 
-def test_unpublishing_the_parent_hides_live_children(snapshot_on, article, gql):
+def test_unpublishing_the_parent_hides_live_children(
+    public_visibility_cache, article, gql
+):
     assert slugs(gql)[0] == ["story"]
     article.get_parent().specific.unpublish()
     assert slugs(gql) == ([], None)
 
 
 def test_a_parent_expiring_hides_children_without_any_change(
-    snapshot_on, article, gql, monkeypatch
+    public_visibility_cache, article, gql, monkeypatch
 ):
     parent = article.get_parent().specific
     parent.expire_at = timezone.now() + timedelta(hours=1)
@@ -96,7 +92,7 @@ def test_a_parent_expiring_hides_children_without_any_change(
 
 
 def test_a_collection_restriction_withholds_its_images_next_request(
-    snapshot_on, article, gql
+    public_visibility_cache, article, gql
 ):
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
@@ -115,7 +111,7 @@ def test_a_collection_restriction_withholds_its_images_next_request(
     assert slugs(gql)[1] == {"slug": "story", "heroImage": None}
 
 
-def test_a_warm_snapshot_costs_no_queries(snapshot_on, article):
+def test_a_warm_snapshot_costs_no_queries(public_visibility_cache, article):
     selectors.visibility().restricted_paths  # noqa: B018 - warm it
     selectors.visibility().branch_heads  # noqa: B018
     selectors.visibility().private_collection_ids  # noqa: B018
@@ -130,7 +126,7 @@ def test_a_warm_snapshot_costs_no_queries(snapshot_on, article):
     assert all("contentgeneration" in q["sql"] for q in queries.captured_queries)
 
 
-def test_one_generation_read_per_graphql_request(snapshot_on, article, gql):
+def test_one_generation_read_per_graphql_request(public_visibility_cache, article, gql):
     slugs(gql)  # warm the snapshot
     with CaptureQueriesContext(connection) as queries:
         slugs(gql)
@@ -148,7 +144,7 @@ def test_the_snapshot_is_not_used_when_switched_off(settings, article):
 
 
 def test_an_unknown_generation_never_reuses_the_snapshot(
-    snapshot_on, article, monkeypatch
+    public_visibility_cache, article, monkeypatch
 ):
     first = selectors.visibility()
     monkeypatch.setattr(response_cache, "current_generation", lambda: None)
@@ -171,7 +167,9 @@ def test_a_local_memory_cache_keeps_the_generation_in_the_database():
     assert ContentGeneration.objects.get().value == after
 
 
-def test_no_snapshot_is_kept_or_served_inside_a_transaction(snapshot_on, article):
+def test_no_snapshot_is_kept_or_served_inside_a_transaction(
+    public_visibility_cache, article
+):
     from django.db import transaction
 
     outside = selectors.visibility()
@@ -185,7 +183,7 @@ def test_no_snapshot_is_kept_or_served_inside_a_transaction(snapshot_on, article
 
 
 def test_a_rolled_back_restriction_change_never_reaches_the_snapshot(
-    snapshot_on, article, gql
+    public_visibility_cache, article, gql
 ):
     from django.db import transaction
 

@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from cms import selectors
 from frontend_contract.tools import OPERATIONS_DIR
 
 
@@ -25,16 +24,8 @@ def demo(db):
     call_command("load_demo_content", "--articles", "12", stdout=StringIO())
 
 
-@pytest.fixture
-def production_visibility(settings):
-    settings.PUBLIC_VISIBILITY_CACHE = True
-    selectors.forget_snapshot()
-    yield
-    selectors.forget_snapshot()
-
-
 def test_article_list_runs_six_queries_whatever_the_page_size(
-    demo, gql, production_visibility, django_assert_num_queries
+    demo, gql, public_visibility_cache, django_assert_num_queries
 ):
     query = contract("ArticleList")
     gql.data(query, {"limit": 2})  # warm the snapshot and Django's caches
@@ -51,7 +42,7 @@ def test_article_list_runs_six_queries_whatever_the_page_size(
 
 
 def test_article_detail_runs_nine_queries(
-    demo, gql, production_visibility, django_assert_num_queries
+    demo, gql, public_visibility_cache, django_assert_num_queries
 ):
     query = contract("ArticleDetail")
     variables = json.loads(
