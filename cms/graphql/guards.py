@@ -32,6 +32,7 @@ from graphql import (
     validate,
     visit,
 )
+from graphql.execution import ExecutionContext
 from graphql.language import Visitor, ast
 
 from cms.graphql.errors import DeadlineExceeded, ErrorCode
@@ -192,6 +193,8 @@ class Prepared:
     errors: tuple
     # Worked out once per document (see ``mentions_preview``).
     mentions_preview: bool = False
+    # Costs already estimated for this document (see ``check_cost``).
+    costs: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class DocumentCache:
@@ -381,8 +384,50 @@ def _literal(node, variables: dict, var_defaults: dict):
     return None
 
 
-def check_cost(schema, document, operation, variables) -> int:
-    cost = estimate_cost(schema, document, operation, variables)
+COST_MEMO_SIZE = 64
+
+
+def _limit_variables(document) -> frozenset[str]:
+    """Names of the variables passed as a ``limit`` anywhere in ``document``:
+    the only variables a cost estimate depends on."""
+    names = set()
+
+    class LimitFinder(Visitor):
+        def enter_argument(self, node, *_args):
+            if node.name.value == "limit" and isinstance(node.value, ast.VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, LimitFinder())
+    return frozenset(names)
+
+
+def _memoised_cost(schema, document, operation, variables, memo: dict) -> int:
+    names = memo.get("limit-variables")
+    if names is None:
+        names = memo["limit-variables"] = _limit_variables(document)
+    variables = variables or {}
+    key = (
+        id(schema),
+        id(operation),
+        repr(sorted((n, variables.get(n)) for n in names if n in variables)),
+    )
+    cost = memo.get(key)
+    if cost is None:
+        cost = estimate_cost(schema, document, operation, variables)
+        if len(memo) > COST_MEMO_SIZE:
+            memo.clear()  # bounded: a client cycling limits gains nothing
+            memo["limit-variables"] = names
+        memo[key] = cost
+    return cost
+
+
+def check_cost(schema, document, operation, variables, memo=None) -> int:
+    """Estimate the cost (once per operation and limit values when ``memo``,
+    the document's ``Prepared.costs``, is given) and refuse it over the bound."""
+    if memo is None:
+        cost = estimate_cost(schema, document, operation, variables)
+    else:
+        cost = _memoised_cost(schema, document, operation, variables, memo)
     bound = limits()["MAX_COST"]
     if cost > bound:
         raise coded(
@@ -428,20 +473,29 @@ def mentions_preview(document) -> bool:
 # --- execution deadline -----------------------------------------------------
 
 _clock = time.monotonic
+DEADLINE_ATTR = "graphql_deadline"
 
 
-class DeadlineMiddleware:
-    """Refuses to resolve further fields once the request deadline passed."""
+def _never_awaitable(_value) -> bool:
+    return False
 
-    def __init__(self, deadline: float | None):
-        self.deadline = deadline
 
-    def resolve(self, next_, root, info, **kwargs):
-        if self.deadline is not None and _clock() >= self.deadline:
-            raise DeadlineExceeded(
-                "The request took too long and was stopped.",
-            )
-        return next_(root, info, **kwargs)
+class SyncExecutionContext(ExecutionContext):
+    """graphql-core's executor for this synchronous (WSGI) service.
+
+    Every resolver is synchronous, so no result is ever awaitable: graphql-core
+    would otherwise test each resolved value for one. The request deadline
+    (``DEADLINE_ATTR`` on the context) is checked before each object's fields
+    resolve, rather than by a middleware wrapped around every field.
+    """
+
+    is_awaitable = staticmethod(_never_awaitable)
+
+    def execute_fields(self, parent_type, source_value, path, fields):
+        deadline = getattr(self.context_value, DEADLINE_ATTR, None)
+        if deadline is not None and _clock() >= deadline:
+            raise DeadlineExceeded("The request took too long and was stopped.")
+        return super().execute_fields(parent_type, source_value, path, fields)
 
 
 def deadline_from_settings() -> float | None:

@@ -92,6 +92,36 @@ def test_cost_limit_is_checked_with_variables(client, settings):
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 41, "limit": 20}
 
 
+def test_cost_is_estimated_once_per_document_and_limit_values(monkeypatch):
+    schema = graphql_schema.schema.graphql_schema
+    query = "query($n: Int, $q: String) { items(limit: $n) { items { name } } }"
+    document = parse(query)
+    operation = document.definitions[0]
+    estimates = []
+    real = guards.estimate_cost
+
+    def counting(*args):
+        estimates.append(args[3])
+        return real(*args)
+
+    monkeypatch.setattr(guards, "estimate_cost", counting)
+    memo = {}
+
+    def cost(variables):
+        return guards.check_cost(schema, document, operation, variables, memo)
+
+    assert cost({"n": 5, "q": "a"}) == 11
+    assert cost({"n": 5, "q": "b"}) == 11  # q is no limit: same estimate
+    assert cost({"n": 7}) == 15
+    assert cost({}) == 21  # the argument's default limit
+    assert len(estimates) == 3
+    for n in range(200):  # a client cycling limits keeps the memo bounded
+        cost({"n": n % 40})
+    assert len(memo) <= guards.COST_MEMO_SIZE + 2
+    with pytest.raises(guards.GraphQLError):
+        guards.check_cost(schema, document, operation, {"n": 20_000}, memo)
+
+
 def test_a_repeated_query_skips_parse_and_validate(client, monkeypatch):
     calls = {"parse": 0, "validate": 0}
     real_parse, real_validate = guards.parse, guards.validate

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from cms.graphql.pagination import page_type, paginate, pagination_args
 from cms.preview import resolve_preview
-from cms.selectors import public_pages, public_snippets
+from cms.selectors import is_public_page, public_pages, public_snippets
 from content.graphql.loaders import (
     load_articles,
     requested_renditions,
@@ -41,10 +41,30 @@ def public_articles(fields: set[str] | None = None):
     column is only read when a body field is asked for."""
     # public_pages, not live().public(): also drops expired articles and live
     # articles under an unpublished, scheduled or expired parent.
-    articles = public_pages(ArticlePage.objects).select_related("hero_image")
+    return _with_columns(public_pages(ArticlePage.objects), fields)
+
+
+def _with_columns(articles, fields: set[str] | None):
+    articles = articles.select_related("hero_image")
     if fields is not None and not fields & {"body", "bodyText"}:
         articles = articles.defer("body")
     return articles
+
+
+def public_article(slug: str, fields: set[str] | None = None):
+    """The live, public article with ``slug`` (the lowest id if several
+    branches have one), or None.
+
+    ``public_pages``' rules, checked on the few live rows with this slug by
+    ``is_public_page`` rather than compiled into the query: with the
+    visibility snapshot that check needs no query, and a plain slug lookup
+    costs far less to build than the restriction and branch exclusions.
+    """
+    candidates = ArticlePage.objects.filter(live=True, slug=slug).order_by("pk")
+    for article in _with_columns(candidates, fields):
+        if is_public_page(article):
+            return article
+    return None
 
 
 def live_tables():
@@ -124,7 +144,7 @@ class ContentQuery(graphene.ObjectType):
         if draft is not None:
             return draft
         fields = selected_fields(info)
-        article = public_articles(fields).filter(slug=slug).first()
+        article = public_article(slug, fields)
         if article is not None:
             load_articles([article], fields, requested_renditions(info))
         return article
