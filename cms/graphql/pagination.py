@@ -11,7 +11,6 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.db.models import Count, Window
 
 from cms.graphql.errors import ApiError, ErrorCode
 
@@ -70,32 +69,23 @@ class PageResult:
         return self.offset + len(self.items) < self.total_count
 
 
-TOTAL = "_page_total_count"
-
-
 def paginate(queryset, limit: int | None, offset: int | None) -> PageResult:
     """Slice a queryset (or list) after validating the page arguments.
 
-    One SELECT for a queryset: the total comes with the rows as a window
-    count (``COUNT(*) OVER ()``), and a separate COUNT runs only when the
-    page is empty past the first or the query is DISTINCT (a window count
-    would count duplicates). Prefetches on the queryset run once per page.
+    Two SELECTs for a queryset, whatever the page size: a COUNT, then the
+    page's rows (skipped when the offset is past the end). Not one query with
+    a ``COUNT(*) OVER ()`` window: that makes the database build every
+    matching row, wide columns included, before it can sort and slice, and
+    measured slower than the two queries on both lists of the benchmark data.
+    Prefetches on the queryset run once per page.
     """
     limit, offset = check_pagination(limit, offset)
     if isinstance(queryset, list):
         total = len(queryset)
         items = queryset[offset : offset + limit]
-    elif queryset.query.distinct or queryset.query.combinator:
+    else:
         total = queryset.count()
         items = list(queryset[offset : offset + limit]) if offset < total else []
-    else:
-        counted = queryset.annotate(**{TOTAL: Window(Count("*"))})
-        items = list(counted[offset : offset + limit])
-        if items:
-            first = items[0]
-            total = first[TOTAL] if isinstance(first, dict) else getattr(first, TOTAL)
-        else:
-            total = queryset.count() if offset else 0
     return PageResult(items=items, total_count=total, limit=limit, offset=offset)
 
 

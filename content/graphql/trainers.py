@@ -18,6 +18,7 @@ from django.core import signing
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from cms.db import ids_subquery
 from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import check_pagination, paginate
 from cms.preview import resolve_preview
@@ -241,8 +242,11 @@ def search_trainers(flt=None, near=None, order=None, limit=None, offset=None):
 
 def compute_facets(matching) -> dict:
     """Three aggregate queries, whatever the number of matches."""
-    # 'Near me' matches arrive as a pk list (the radius caps its size).
-    pks = matching if isinstance(matching, list) else matching.values("pk")
+    # 'Near me' matches arrive as a pk list: bound as one parameter, however
+    # many trainers the radius holds.
+    pks = (
+        ids_subquery(matching) if isinstance(matching, list) else matching.values("pk")
+    )
     through = TrainerProfilePage.specialties.through.objects
     specialties = (
         through.filter(trainerprofilepage_id__in=pks)

@@ -6,6 +6,7 @@ Idempotent: a second run finds everything in place and changes nothing.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cms.db import analyze
 from content.demo.articles import load_articles
 from content.demo.generated import load_generated_articles
 from content.demo.permissions import ensure_groups
@@ -56,4 +57,6 @@ class Command(BaseCommand):
         load_trainers(self.stdout, count=trainers, seed=seed)
         with transaction.atomic():
             load_featured_trainers(home, article, self.stdout)
+        # Planner statistics for the rows just written (SQLite has none).
+        analyze()
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

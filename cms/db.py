@@ -1,0 +1,29 @@
+"""Database helpers: planner statistics, id lists bound as one parameter."""
+
+import json
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.expressions import RawSQL
+
+
+def analyze(using: str = DEFAULT_DB_ALIAS) -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def ids_subquery(ids, using: str = DEFAULT_DB_ALIAS):
+    """What to pass to ``__in=`` for a long list of integer ids.
+
+    A plain list costs a placeholder and a Python conversion per id, and a
+    big enough list exceeds the database's parameter limit (SQLite: 32,766).
+    Here the whole list is one parameter: a PostgreSQL array or a JSON array
+    that SQLite expands with ``json_each``. Other backends get the list.
+    """
+    ids = [int(i) for i in ids]
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    if vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    return ids
