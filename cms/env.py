@@ -72,7 +72,7 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
@@ -83,7 +83,18 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
         ) from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise EnvError(f"{name} is not a valid database URL: no engine or name")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+# Several workers share one SQLite file: write-ahead logging lets them read
+# while another writes (a search counts its hit, an editor publishes), and a
+# writer waits up to 20 s for the lock instead of failing at once.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
 
 def env_redis_url(name: str) -> str:

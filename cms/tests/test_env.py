@@ -43,3 +43,24 @@ def test_env_database_parses_postgres(monkeypatch):
     config = env_database("DATABASE_URL", "/tmp/x.db")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "clinic"
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:///{path}"], ids=["default", "url"])
+def test_a_sqlite_file_opens_in_wal_mode(monkeypatch, tmp_path, url, django_db_blocker):
+    # Readers keep reading while another worker writes (WAL), and a writer
+    # waits for the lock rather than failing at once.
+    from django.db.utils import ConnectionHandler
+
+    path = tmp_path / "wal.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url.format(path=path))
+    config = env_database("DATABASE_URL", str(path))
+    assert config["OPTIONS"]["timeout"] == 20
+    wrapper = ConnectionHandler({"default": config})["default"]
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL
+    finally:
+        wrapper.close()
