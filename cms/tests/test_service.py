@@ -138,3 +138,24 @@ def test_production_settings_pass_deploy_checks():
         ALLOWED_HOSTS="api.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_wsgi_worker_loads_its_code_and_freezes_it_before_any_request():
+    # No database is reachable here: the warm-up must not need one.
+    script = (
+        "import gc, sys, cms.wsgi; "
+        "print(gc.get_freeze_count(), 'cms.graphql.public_schema' in sys.modules)"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x7#kq" * 12,
+        ALLOWED_HOSTS="api.example.org",
+        DATABASE_URL="sqlite:////nonexistent-directory/clinic.sqlite3",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    frozen, schema_loaded = result.stdout.splitlines()[-1].split()
+    assert int(frozen) > 50_000
+    assert schema_loaded == "True"
