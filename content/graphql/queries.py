@@ -151,7 +151,7 @@ class ContentQuery(graphene.ObjectType):
 
     def resolve_article_tags(self, info, limit, offset):
         # Tags used only by hidden articles must not be listed. A subquery,
-        # not a join: no duplicates, so no DISTINCT (paginate's window count).
+        # not a join: no duplicates to remove, so no DISTINCT.
         used = ArticlePageTag.objects.filter(
             content_object__in=public_pages(ArticlePage.objects).values("pk")
         ).values("tag_id")
