@@ -451,12 +451,18 @@ def per_request_costs(server: Server, fx: dict) -> tuple[dict, dict, list[str]]:
             problems.append(f"{name}: HTTP {[s['status'] for s in samples]}")
         queries[name] = max(s["queries"] for s in samples)
         sizes[name] = round(statistics.median(s["bytes"] for s in samples))
-    # A repeated cacheable request: the second answer should come from cache.
+    # A repeated cacheable request comes from the cache of the worker that
+    # answered it before. Each worker caches in its own memory (without
+    # REDIS_URL) and either may take a request, so repeat it and keep the
+    # cheapest answer: if caching were broken, every answer would cost the
+    # full query count.
     cached = graphql_request(
         ops.OPERATIONS[ops.DETAIL_OPERATION], fx, Random(5), bypass=False
     )
     measure_operation(server, cached)
-    queries["cached_hit"] = measure_operation(server, cached)["queries"]
+    queries["cached_hit"] = min(
+        measure_operation(server, cached)["queries"] for _ in range(8)
+    )
     return queries, sizes, problems
 
 
