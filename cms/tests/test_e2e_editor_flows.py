@@ -92,6 +92,30 @@ def approve_and_publish(page, browser, live_server, obj, title, *, check_panel=N
         context.close()
 
 
+def choose(page, button, link, *, search=None):
+    """Pick ``link`` in the chooser modal that ``button`` opens.
+
+    The chooser search re-renders its results while the typed query is still
+    being answered, so a click can land on a result list that is then
+    replaced; the modal then stays open and nothing is chosen. Wait until the
+    modal has closed and the chosen title shows in the form, and click again
+    if it did not close.
+    """
+    button.click()
+    modal = page.locator(".modal-dialog")
+    if search:
+        modal.get_by_role("textbox").first.fill(search)
+    for _attempt in range(3):
+        modal.get_by_role("link", name=link).click()
+        try:
+            expect(modal).to_be_hidden(timeout=5_000)
+            break
+        except AssertionError:
+            continue
+    expect(modal).to_be_hidden()
+    expect(page.locator("[data-chooser-title]", has_text=link).first).to_be_visible()
+
+
 def add_block(page, name):
     page.locator("button.c-sf-add-button").last.click()
     page.get_by_role("option", name=name, exact=True).click()
@@ -130,15 +154,20 @@ def article_flow(page, browser, live_server):
     page.keyboard.press("Tab")
     add_block(page, "Comparison table")
     page.steps.shot("blocks-added")
-    page.get_by_role("button", name="Choose comparison table").click()
-    modal = page.locator(".modal-dialog")
-    modal.get_by_role("textbox").first.fill("Physical")
-    modal.get_by_role("link", name=TABLE_TITLE).click()
+    choose(
+        page,
+        page.get_by_role("button", name="Choose comparison table"),
+        TABLE_TITLE,
+        search="Physical",
+    )
     page.steps.shot("table-chooser")
     page.get_by_role("tab", name="Byline and tags").click()
     # The byline needs one author, so the form starts with one empty row.
-    page.get_by_role("button", name="Choose author").first.click()
-    modal.get_by_role("link", name="Dynamic Physical Therapy Team").click()
+    choose(
+        page,
+        page.get_by_role("button", name="Choose author").first,
+        "Dynamic Physical Therapy Team",
+    )
     page.steps.shot("byline")
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url("**/admin/pages/*/edit/")
@@ -215,10 +244,12 @@ def trainer_flow(page, browser, live_server):
     page.fill("#id_headline", "Strength coach for runners")
     page.fill("#id_city", "Sheboygan")
     page.get_by_role("button", name="Add credentials").click()
-    page.get_by_role("button", name="Choose credential").first.click()
-    modal = page.locator(".modal-dialog")
-    modal.get_by_role("textbox").first.fill("CSCS")
-    modal.get_by_role("link", name=re.compile("NSCA-CSCS")).click()
+    choose(
+        page,
+        page.get_by_role("button", name="Choose credential").first,
+        re.compile("NSCA-CSCS"),
+        search="CSCS",
+    )
     page.fill("#id_credentials-0-number", "CSCS-12345")
     page.fill("#id_credentials-0-expires_on", expires.isoformat())
     page.keyboard.press("Escape")
