@@ -2,7 +2,9 @@
 
 This is the one file to edit when the schema changes. Each operation has a
 name (used as ``queries_per_request.<name>`` in the results), the query text,
-a variables generator and its weight in the uncached mix (percent).
+a variables generator and its weight in the uncached mix (percent). Every
+operation of the frontend contract is here: the ones with a weight make up the
+mix, and all of them are measured for SQL queries and bytes per request.
 
 ``run.py`` checks every operation against the real schema before the load
 starts. One that fails (an unknown field, a GraphQL error) is replaced by
@@ -32,8 +34,8 @@ class Operation:
     name: str
     query: str
     variables: Callable[[dict, Random], dict]
-    weight: int  # share of the uncached mix, in percent
-    group: str  # "list", "detail", "trainers" or "search"
+    weight: int  # share of the uncached mix, in percent (0: measured only)
+    group: str  # "list", "detail", "trainers", "search" or "page"
 
 
 # The real client operations from the frontend contract, so the benchmark
@@ -52,6 +54,16 @@ ARTICLE_DETAIL_QUERY = _contract("ArticleDetail")
 TRAINER_FILTERED_QUERY = _contract("TrainerDirectory")
 TRAINER_NEAR_QUERY = TRAINER_FILTERED_QUERY
 SEARCH_QUERY = _contract("Search")
+# Not in the load mix; measured for SQL and bytes per request.
+MEASURED_ONLY = {
+    "comparisonTable": "ComparisonTable",
+    "credentialCatalogue": "CredentialCatalogue",
+    "homePage": "HomePage",
+    "organisationSettings": "OrganisationSettings",
+    "searchSuggestions": "SearchSuggestions",
+    "trainerProfile": "TrainerProfile",
+    "trainerSync": "TrainerSync",
+}
 
 
 def _article_list_vars(fx: dict, rng: Random) -> dict:
@@ -98,6 +110,36 @@ def _search_vars(fx: dict, rng: Random) -> dict:
     return {"query": rng.choice(terms), "limit": 10}
 
 
+def _comparison_table_vars(fx: dict, rng: Random) -> dict:
+    slugs = fx.get("table_slugs") or ["physical-therapists-vs-personal-trainers"]
+    return {"slug": rng.choice(slugs)}
+
+
+def _trainer_profile_vars(fx: dict, rng: Random) -> dict:
+    slugs = fx.get("trainer_slugs") or ["maya-lindqvist"]
+    return {"slug": rng.choice(slugs)}
+
+
+def _search_suggestions_vars(fx: dict, rng: Random) -> dict:
+    terms = fx.get("search_terms") or ["physical"]
+    return {"prefix": rng.choice(terms)[:4], "limit": 5}
+
+
+def _fixed(variables: dict) -> Callable[[dict, Random], dict]:
+    return lambda fx, rng: dict(variables)
+
+
+_MEASURED_ONLY_VARS = {
+    "comparisonTable": _comparison_table_vars,
+    "credentialCatalogue": _fixed({"limit": 50, "offset": 0}),
+    "homePage": _fixed({}),
+    "organisationSettings": _fixed({}),
+    "searchSuggestions": _search_suggestions_vars,
+    "trainerProfile": _trainer_profile_vars,
+    # The first page of a full sync: the largest batch the app asks for.
+    "trainerSync": _fixed({"cursor": None, "limit": 50}),
+}
+
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in [
@@ -116,8 +158,14 @@ OPERATIONS: dict[str, Operation] = {
             "trainersNearMe", TRAINER_NEAR_QUERY, _trainer_near_vars, 10, "trainers"
         ),
         Operation("search", SEARCH_QUERY, _search_vars, 10, "search"),
+        *(
+            Operation(name, _contract(file), _MEASURED_ONLY_VARS[name], 0, "page")
+            for name, file in MEASURED_ONLY.items()
+        ),
     ]
 }
+# The uncached mix: list 35%, detail 35%, trainers 20%, search 10%.
+MIX = {name: op for name, op in OPERATIONS.items() if op.weight}
 
 # The operations the single-operation scenarios use.
 LIST_OPERATION = "articleList"
@@ -169,6 +217,20 @@ def collect_fixtures() -> dict:
     )
     fixtures["search_terms"] = words[:50] or ["therapy"]
     fixtures["all_page_count"] = Page.objects.live().public().count()
+    try:
+        trainers = apps.get_model("content", "TrainerProfilePage")
+        fixtures["trainer_slugs"] = list(
+            trainers.objects.live()
+            .public()
+            .order_by("pk")
+            .values_list("slug", flat=True)[:500]
+        )
+        tables = apps.get_model("content", "ComparisonTable")
+        fixtures["table_slugs"] = list(
+            tables.objects.filter(live=True).values_list("slug", flat=True)[:50]
+        )
+    except LookupError:
+        fixtures["notes"].append("no trainer or table models: default slugs used")
 
     if page_type == ARTICLE_PAGE_TYPE:
         from cms.bench import article_api_fields

@@ -1,5 +1,7 @@
 """The benchmark-only endpoints: off by default, and the query counter."""
 
+import io
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -93,3 +95,33 @@ def test_rest_api_baseline_serves_the_article_fields_graphql_serves(client):
     assert listed.status_code == 200, listed.content
     item = listed.json()["items"][0]
     assert {"subtitle", "tags", "authors", "hero_image_card"} <= set(item)
+
+
+def test_the_bench_measures_every_contract_operation_and_mixes_by_the_issue():
+    from bench import operations as ops
+    from frontend_contract.tools import OPERATIONS_DIR
+
+    contract = {p.read_text() for p in OPERATIONS_DIR.glob("*.graphql")}
+    assert {op.query for op in ops.OPERATIONS.values()} == contract
+    shares: dict[str, int] = {}
+    for op in ops.MIX.values():
+        shares[op.group] = shares.get(op.group, 0) + op.weight
+    assert shares == {"list": 35, "detail": 35, "trainers": 20, "search": 10}
+
+
+@pytest.mark.django_db
+def test_every_bench_operation_answers_without_errors_on_the_demo_content(gql):
+    from random import Random
+
+    from django.core.management import call_command
+
+    from bench import operations as ops
+
+    call_command("load_demo_content", "--articles", "3", stdout=io.StringIO())
+    fixtures = ops.collect_fixtures()
+    assert fixtures["trainer_slugs"]
+    assert fixtures["table_slugs"]
+    rng = Random(1)
+    for op in ops.OPERATIONS.values():
+        data = gql.data(op.query, op.variables(fixtures, rng))
+        assert all(value is not None for value in data.values()), op.name

@@ -9,8 +9,20 @@ import json
 from io import StringIO
 
 import pytest
+import wagtail_factories
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.rich_text import RichText
 
+from content.factories_trainers import (
+    CredentialFactory,
+    TrainerCredentialFactory,
+    TrainerEducationFactory,
+    publish,
+)
+from content.models import ArticlePage, Specialty
+from content.models.trainers import TrainerProfilePage
 from frontend_contract.tools import OPERATIONS_DIR
 
 
@@ -61,3 +73,123 @@ def test_article_detail_runs_nine_queries(
     block_types = {block["__typename"] for block in data["article"]["body"]}
     assert {"BodyComparisonTable", "BodyFeaturedTrainers"} <= block_types
     assert not [q for q in captured.captured_queries if "viewrestriction" in q["sql"]]
+
+
+# Every other operation of the frontend contract, with its variables file, on
+# the demo content plus generated trainers. The count is exact: a change that
+# adds a query shows up here, and a new contract operation needs a budget.
+BUDGETS = {
+    # Generation, the table.
+    "ComparisonTable": 2,
+    # Generation, the count, the page of credentials.
+    "CredentialCatalogue": 3,
+    # Generation, site, page, hero image; the featured articles (links, pages,
+    # tags, authors, credentials, renditions); the featured trainers (links,
+    # pages, credentials, education, specialties); the clinic settings.
+    "HomePage": 16,
+    # Generation, site, settings.
+    "OrganisationSettings": 3,
+    # Generation; count and page for each type (articles, tables, trainers);
+    # the articles' tags, authors, credentials and renditions; the snippets
+    # and pages the hits point at; promotions; the popular-searches hit
+    # (find the query and its day row, then add one).
+    "Search": 17,
+    # Generation, then one lookup per type (articles, tables, trainers).
+    "SearchSuggestions": 4,
+    # Generation, the specialty filter, the matches (id, position), the page
+    # of profiles, credentials, education, specialties, then three facets.
+    "TrainerDirectory": 10,
+    # Generation, the profile, credentials, education, specialties.
+    "TrainerProfile": 5,
+    # Generation, the change log, the profiles, credentials, education,
+    # specialties.
+    "TrainerSync": 6,
+}
+
+
+def contract_variables(name: str) -> dict:
+    path = OPERATIONS_DIR / f"{name}.variables.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+@pytest.fixture
+def scaled_demo(db):
+    """The demo content, a dozen generated articles and 60 trainers."""
+    call_command(
+        "load_demo_content", "--articles", "12", "--trainers", "60", stdout=StringIO()
+    )
+
+
+def test_every_contract_operation_has_a_budget():
+    operations = {path.stem for path in OPERATIONS_DIR.glob("*.graphql")}
+    assert operations == set(BUDGETS) | {"ArticleList", "ArticleDetail"}
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+def test_contract_operation_runs_its_budget_of_queries(
+    name, scaled_demo, gql, public_visibility_cache, django_assert_num_queries
+):
+    query, variables = contract(name), contract_variables(name)
+    gql.data(query, variables)  # warm the snapshot and Django's caches
+
+    with django_assert_num_queries(BUDGETS[name]):
+        gql.data(query, variables)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("TrainerSync", ("trainerSync", "changed")),
+        ("CredentialCatalogue", ("credentials", "items")),
+    ],
+)
+def test_page_size_does_not_change_the_query_count(
+    name, path, scaled_demo, gql, public_visibility_cache
+):
+    query = contract(name)
+    gql.data(query, {**contract_variables(name), "limit": 2})
+    counts, sizes = {}, {}
+    for limit in (2, 50):
+        variables = {**contract_variables(name), "limit": limit}
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(query, variables)
+        counts[limit] = len(captured.captured_queries)
+        sizes[limit] = len(data[path[0]][path[1]])
+    assert sizes[2] == 2 < sizes[50]
+    assert counts[2] == counts[50] == BUDGETS[name], counts
+
+
+def test_a_full_profile_costs_what_a_sparse_one_does(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    """Credentials, education, specialties and bio blocks (rich-text links
+    included) load in bulk: six of each cost what one does."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    photo = wagtail_factories.ImageFactory()
+    article = ArticlePage.objects.live().first()
+    link = f'<a linktype="page" id="{article.pk}">read</a>'
+    rich, sparse = TrainerProfilePage.objects.live().order_by("pk")[:2]
+    for page, n in ((rich, 6), (sparse, 1)):
+        page.photo = photo
+        page.bio = [("paragraph", RichText(f"<p>Bio {i} {link}</p>")) for i in range(n)]
+        page.bio.append(("quote", {"text": "Move well", "attribution": ""}))
+        page.education.all().delete()
+        page.credentials.all().delete()
+        for i in range(n):
+            TrainerEducationFactory(page=page, degree=f"D{i}")
+            TrainerCredentialFactory(page=page, credential=CredentialFactory())
+        page.specialties.set(Specialty.objects.all()[:n])
+        publish(page)
+    query = contract("TrainerProfile")
+    counts, lengths = {}, {}
+    for page in (rich, sparse, rich):
+        gql.data(query, {"slug": page.slug})  # renditions are made once
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(query, {"slug": page.slug})["trainer"]
+        counts[page.slug] = len(captured.captured_queries)
+        lengths[page.slug] = [len(data[k]) for k in ("bio", "credentials", "education")]
+        assert "/blog/" in data["bio"][0]["html"]
+    assert lengths == {rich.slug: [7, 6, 6], sparse.slug: [2, 1, 1]}
+    # The budget above, plus the photo's renditions and the pages the bio
+    # links to (one query for every link).
+    assert counts[rich.slug] == counts[sparse.slug] == BUDGETS["TrainerProfile"] + 2
