@@ -1,8 +1,12 @@
 """The shared response cache: hits, keys, invalidation on publish, outages."""
 
 import json
+import os
+import uuid
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from wagtail.models import Collection, Page
 
@@ -30,7 +34,18 @@ class BrokenCache(BaseCache):
     get_many = set_many = delete_many = _fail
 
 
-@pytest.fixture(autouse=True, params=["local-memory", "shared"])
+# The Redis the "redis" variant uses; it is skipped when none answers there.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True, params=["local-memory", "shared", "redis"])
 def _response_cache_on(request, settings, tmp_path):
     settings.GRAPHQL_RESPONSE_CACHE = True
     if request.param == "shared":
@@ -41,7 +56,28 @@ def _response_cache_on(request, settings, tmp_path):
                 "LOCATION": str(tmp_path / "cache"),
             }
         }
+    if request.param == "redis":
+        if not _redis_answers():
+            pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+        # What settings.base configures for REDIS_URL; a key prefix of its
+        # own keeps parallel test workers apart.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": REDIS_TEST_URL,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+                "OPTIONS": {
+                    "IGNORE_EXCEPTIONS": True,
+                    "SOCKET_CONNECT_TIMEOUT": 1,
+                    "SOCKET_TIMEOUT": 1,
+                },
+            }
+        }
     assert response_cache._process_local() is (request.param == "local-memory")
+    cache = caches["default"]  # a test may swap CACHES again
+    yield
+    if request.param == "redis":
+        cache.delete_pattern("*")  # this test's prefix only
 
 
 @pytest.fixture
