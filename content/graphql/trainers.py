@@ -213,30 +213,36 @@ def search_trainers(flt=None, near=None, order=None, limit=None, offset=None):
 
     # Near me: bounding box in SQL, exact distance in Python, then one fetch
     # of just this page's rows with their prefetches.
-    candidates = base.filter(near.bounding_box()).values_list(
-        "pk", "latitude", "longitude", "title", "last_published_at"
-    )
+    # Only the sort key the order needs comes back with each candidate: a
+    # radius can hold thousands, and converting an unused column costs more
+    # than the distance check.
+    sort_column = {"name": "title", "recently_updated": "last_published_at"}
+    columns = ["pk", "latitude", "longitude"]
+    if order in sort_column:
+        columns.append(sort_column[order])
+    candidates = base.filter(near.bounding_box()).values_list(*columns)
     rows = []
-    for pk, lat, lon, title, published in candidates:
-        distance = haversine_km(near.latitude, near.longitude, lat, lon)
-        if distance <= near.radius_km:
-            rows.append((pk, distance, title, published))
+    lat0, lon0, radius = near.latitude, near.longitude, near.radius_km
+    for pk, lat, lon, *key in candidates:
+        distance = haversine_km(lat0, lon0, lat, lon)
+        if distance <= radius:
+            rows.append((pk, distance, key[0] if key else None))
     if order == "distance":
         rows.sort(key=lambda r: (r[1], r[0]))
     elif order == "name":
         rows.sort(key=lambda r: (r[2], r[0]))
     else:
-        rows.sort(key=lambda r: (r[3] is None, -r[3].timestamp() if r[3] else 0, -r[0]))
+        rows.sort(key=lambda r: (r[2] is None, -r[2].timestamp() if r[2] else 0, -r[0]))
     window = rows[offset : offset + limit]
-    distances = {pk: distance for pk, distance, _, _ in window}
+    distances = {pk: distance for pk, distance, _ in window}
     by_pk = directory_queryset().in_bulk(list(distances)) if window else {}
     items = []
-    for pk, _, _, _ in window:
+    for pk, _, _ in window:
         page = by_pk.get(pk)
         if page is not None:
             page.distance_km = distances[pk]
             items.append(page)
-    matching = [pk for pk, _, _, _ in rows]
+    matching = [pk for pk, _, _ in rows]
     return SearchResult(items, len(rows), limit, offset, matching)
 
 

@@ -190,6 +190,17 @@ def test_trainers_order_by_recently_updated(gql, town):
     assert names(data)[0] == "Ada Lift"
 
 
+def test_near_me_orders_by_recently_updated_within_the_radius(gql, town):
+    near = {"latitude": 43.7508, "longitude": -87.7145, "radiusKm": 500}
+    for trainer in reversed(town):  # Ada last: the most recently updated
+        publish(trainer)
+    data = gql.data(TRAINERS, {"near": near, "order": "RECENTLY_UPDATED"})
+    assert names(data) == ["Ada Lift", "Ben Bend", "Cy Stretch"]
+    publish(town[2])
+    data = gql.data(TRAINERS, {"near": near, "order": "RECENTLY_UPDATED"})
+    assert names(data) == ["Cy Stretch", "Ada Lift", "Ben Bend"]
+
+
 def test_trainers_paginate_with_total_count(gql, town):
     data = gql.data(TRAINERS, {"limit": 2, "offset": 1})["trainers"]
     assert data["totalCount"] == 3
