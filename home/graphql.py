@@ -113,7 +113,12 @@ class HomeQuery(graphene.ObjectType):
         if site is None:
             return None
         # public_pages also drops an expired home page.
-        return public_pages(HomePage.objects).filter(pk=site.root_page_id).first()
+        return (
+            public_pages(HomePage.objects)
+            .select_related("hero_image")
+            .filter(pk=site.root_page_id)
+            .first()
+        )
 
     def resolve_organisation_settings(self, info):
         from home.models import OrganisationSettings

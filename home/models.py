@@ -109,9 +109,13 @@ class HomePage(HeadlessPreviewMixin, Page):
         verbose_name = "home page"
 
     def graphql_hero_image(self, info, **kwargs):
-        return (
-            _graphql().types().image_value(self.hero_image, self.hero_image_alt, info)
-        )
+        from content.graphql.loaders import attach_renditions, requested_renditions
+
+        image = self.hero_image
+        if image is not None:
+            # Every requested rendition in one query, not one per filter.
+            attach_renditions([image], requested_renditions(info))
+        return _graphql().types().image_value(image, self.hero_image_alt, info)
 
     def graphql_featured_articles(self, info, **kwargs):
         return _graphql().featured_articles(self)

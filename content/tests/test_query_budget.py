@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 import wagtail_factories
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -83,9 +84,10 @@ BUDGETS = {
     "ComparisonTable": 2,
     # Generation, the count, the page of credentials.
     "CredentialCatalogue": 3,
-    # Generation, site, page, hero image; the featured articles (links, pages,
-    # tags, authors, credentials, renditions); the featured trainers (links,
-    # pages, credentials, education, specialties); the clinic settings.
+    # Generation, site, page (hero image joined), the hero's renditions (one
+    # query for every filter); the featured articles (links, pages, tags,
+    # authors, credentials, renditions); the featured trainers (links, pages,
+    # credentials, education, specialties); the clinic settings.
     "HomePage": 16,
     # Generation, site, settings.
     "OrganisationSettings": 3,
@@ -133,7 +135,12 @@ def test_contract_operation_runs_its_budget_of_queries(
     gql.data(query, variables)  # warm the snapshot and Django's caches
 
     with django_assert_num_queries(BUDGETS[name]):
-        gql.data(query, variables)
+        data = gql.data(query, variables)
+
+    if name == "HomePage":  # the renditions counted above exist and are served
+        hero = data["homePage"]["heroImage"]
+        assert hero["rendition"]["url"]
+        assert hero["srcset"].count("w,") == 2
 
 
 @pytest.mark.parametrize(
@@ -193,3 +200,23 @@ def test_a_full_profile_costs_what_a_sparse_one_does(
     # The budget above, plus the photo's renditions and the pages the bio
     # links to (one query for every link).
     assert counts[rich.slug] == counts[sparse.slug] == BUDGETS["TrainerProfile"] + 2
+
+
+def test_the_home_hero_loads_its_renditions_in_one_query(
+    scaled_demo, gql, public_visibility_cache
+):
+    """Not one query per filter, whatever Wagtail's rendition cache holds."""
+    query = contract("HomePage")
+    gql.data(query)
+    caches["default"].clear()  # Wagtail's rendition cache, among others
+    with CaptureQueriesContext(connection) as captured:
+        hero = gql.data(query)["homePage"]["heroImage"]
+    rendition_queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "wagtailimages_rendition" in q["sql"]
+    ]
+    # The hero's, then the featured article cards'.
+    assert len(rendition_queries) == 2, rendition_queries
+    assert hero["rendition"]["url"]
+    assert hero["srcset"].count("w,") == 2
