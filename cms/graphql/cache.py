@@ -10,24 +10,34 @@ The generation must be the same in every worker process. A shared cache
 (Redis, Memcached) holds it; with a per-process cache (local memory, the
 default without ``REDIS_URL``) it lives in one database row instead
 (``cms.models.ContentGeneration``), read with one primary-key lookup.
+
+With a shared cache, each process also keeps local copies of the responses it
+has read or written (``LocalCopies``), so a hit costs one round trip for the
+generation rather than two. The key carries the generation, and an entry
+carries the time it was stored, so a copy is never served after a bump nor
+after its shared entry would have expired.
 """
 
 import functools
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 logger = logging.getLogger("cms.graphql")
 
 GENERATION_KEY = "gql:generation"
 RESPONSE_PREFIX = "gql:resp:"
+# Local copies of shared-cache responses, per process (about 4 MB of text).
+LOCAL_COPIES_CHARS = 4 * 1024 * 1024
 
 
 def _cache():
@@ -54,12 +64,43 @@ def _statements(vendor: str) -> tuple[str, str]:
     )
 
 
-def _db_generation() -> int:
+def _read_generation():
     # Raw SQL: this runs on every request, and compiling an ORM query would
     # cost more than the lookup itself.
     with connection.cursor() as cursor:
         cursor.execute(_statements(connection.vendor)[0])
-        row = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def _read_as_health_check():
+    """Read the generation; the read doubles as the connection health check.
+
+    With ``CONN_HEALTH_CHECKS`` (on for ``DATABASE_URL``), Django probes a
+    persistent connection with a query of its own before the first query of
+    each request: a second round trip for a response-cache hit, whose only
+    query is this read. The read is the request's first query, so it serves
+    as the probe: if the connection went stale (the database restarted),
+    reconnect once and read again, as Django's check would have.
+    """
+    pending = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if not pending:
+        return _read_generation()
+    connection.health_check_done = True
+    try:
+        return _read_generation()
+    except (OperationalError, InterfaceError):
+        logger.info("stale database connection: reconnecting", exc_info=True)
+        connection.close()
+        return _read_generation()
+
+
+def _db_generation() -> int:
+    row = _read_as_health_check()
     if row is not None:
         return row[0]
     from cms.models import ContentGeneration
@@ -143,16 +184,85 @@ def enabled() -> bool:
     return bool(getattr(settings, "GRAPHQL_RESPONSE_CACHE", True))
 
 
+class LocalCopies:
+    """This process's copies of responses from a shared cache (Redis).
+
+    A hit then costs one round trip (the generation) instead of two. Keys
+    carry the generation, so a copy can never be served after a bump; each
+    copy also expires when its shared entry does. Bounded in characters,
+    least recently used first out.
+    """
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            expires, body = entry
+            if expires <= time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return body
+
+    def set(self, key: str, body: str, expires: float) -> None:
+        if len(body) > self.max_chars // 8 or expires <= time.monotonic():
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (expires, body)
+            self.size += len(body)
+            while self.size > self.max_chars:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        _, body = self.entries.pop(key)
+        self.size -= len(body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local_copies = LocalCopies(LOCAL_COPIES_CHARS)
+
+
 def get_response(key: str) -> str | None:
+    shared = not _process_local()
+    if shared:
+        body = local_copies.get(key)
+        if body is not None:
+            return body
     try:
-        return _cache().get(key)
+        value = _cache().get(key)
     except Exception:
         logger.warning("response cache unavailable (read)", exc_info=True)
         return None
+    if not isinstance(value, tuple):
+        return value  # None, or an entry written before entries were stamped
+    stored_at, body = value
+    if shared:
+        # Wall clock across processes; the copy lives no longer than the entry.
+        age = time.time() - stored_at
+        remaining = settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT - max(age, 0)
+        local_copies.set(key, body, time.monotonic() + remaining)
+    return body
 
 
 def set_response(key: str, body: str) -> None:
+    timeout = settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT
     try:
-        _cache().set(key, body, timeout=settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT)
+        _cache().set(key, (time.time(), body), timeout=timeout)
     except Exception:
         logger.warning("response cache unavailable (write)", exc_info=True)
+        return
+    if not _process_local():
+        local_copies.set(key, body, time.monotonic() + timeout)

@@ -74,6 +74,7 @@ def _response_cache_on(request, settings, tmp_path):
             }
         }
     assert response_cache._process_local() is (request.param == "local-memory")
+    response_cache.local_copies.clear()
     cache = caches["default"]  # a test may swap CACHES again
     yield
     if request.param == "redis":

@@ -1,0 +1,112 @@
+"""Local copies of shared-cache responses: one round trip per hit, never stale."""
+
+import json
+import time
+
+import pytest
+from django.core.cache import caches
+
+from cms.graphql import cache as response_cache
+from cms.graphql.cache import LocalCopies
+from cms.tests import graphql_schema
+
+pytestmark = [pytest.mark.urls("cms.tests.graphql_urls"), pytest.mark.django_db]
+
+ITEMS = "query Items($n: Int) { items(limit: $n) { totalCount } }"
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings, tmp_path):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    settings.CACHES = {  # shared, like Redis: every process sees it
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    response_cache.local_copies.clear()
+    graphql_schema.CALLS["items"] = 0
+    yield caches["default"]
+    response_cache.local_copies.clear()
+
+
+def post(client, n=2):
+    body = json.dumps({"query": ITEMS, "variables": {"n": n}})
+    return client.post("/graphql/", data=body, content_type="application/json")
+
+
+def shared_reads(monkeypatch, cache) -> list[str]:
+    reads = []
+    original = cache.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith(("gql:generation", response_cache.RESPONSE_PREFIX)):
+            reads.append(key)  # not the rate limiter's counters
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    return reads
+
+
+def test_a_hit_reads_only_the_generation_from_the_shared_cache(
+    client, shared_cache, monkeypatch
+):
+    first = post(client).json()
+    reads = shared_reads(monkeypatch, shared_cache)
+
+    assert post(client).json() == first
+    assert reads == [response_cache.GENERATION_KEY]
+    assert graphql_schema.CALLS["items"] == 1
+
+
+def test_another_process_answers_from_the_shared_cache_then_keeps_a_copy(
+    client, shared_cache, monkeypatch
+):
+    first = post(client).json()
+    response_cache.local_copies.clear()  # as in a second worker
+    reads = shared_reads(monkeypatch, shared_cache)
+
+    assert post(client).json() == first
+    assert post(client).json() == first
+    assert [k.startswith(response_cache.RESPONSE_PREFIX) for k in reads] == [
+        False,
+        True,
+        False,
+    ]
+    assert graphql_schema.CALLS["items"] == 1
+
+
+def test_a_bump_makes_every_copy_unreachable(client):
+    post(client)
+    response_cache.bump_generation()
+    post(client)
+    assert graphql_schema.CALLS["items"] == 2
+
+
+def test_a_copy_lives_no_longer_than_its_shared_entry(settings, shared_cache):
+    settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT = 300
+    # Stored by another process 299.5 s ago: half a second left.
+    shared_cache.set("gql:resp:old", (time.time() - 299.5, "{}"), timeout=300)
+    assert response_cache.get_response("gql:resp:old") == "{}"
+    expires, _ = response_cache.local_copies.entries["gql:resp:old"]
+    assert expires - time.monotonic() <= 0.5
+
+
+def test_copies_expire_are_bounded_and_least_recently_used_go_first(monkeypatch):
+    copies = LocalCopies(max_chars=80)
+    later = time.monotonic() + 60
+    copies.set("a", "x" * 10, later)
+    copies.set("b", "x" * 10, later)
+    copies.set("big", "x" * 11, later)  # over an eighth of the bound: not kept
+    assert copies.get("big") is None
+    for key in "cdefghi":
+        assert copies.get("a") == "x" * 10  # keeps "a" the most recently used
+        copies.set(key, "x" * 10, later)
+    assert copies.size == 80
+    assert copies.get("b") is None  # the least recently used went first
+    assert copies.get("a") is not None
+
+    copies.set("soon", "x", time.monotonic() + 0.01)
+    monkeypatch.setattr(time, "monotonic", lambda: later + 1)
+    assert copies.get("soon") is None
+    assert copies.get("a") is None
