@@ -25,6 +25,8 @@ from graphql import (
 )
 from wagtail.images import get_image_model
 
+from content.graphql.richtext import prime_sources, raw_strings
+
 LOADED = "_api_loaded"
 # What callers that cannot see the selection (search hits, the home page's
 # featured articles) load: every relation an article card shows.
@@ -180,6 +182,69 @@ def load_articles(
     if "body" in fields:
         images += [image for article in articles for image in body_images(article)]
     attach_renditions(images, renditions)
+
+
+def table_link_sources(table) -> list[str]:
+    """The rich text of a comparison table (intro, cells, footnotes)."""
+    return [
+        table.intro or "",
+        table.footnotes or "",
+        *raw_strings(list(table.rows.raw_data)),
+    ]
+
+
+FEATURED_TRAINERS = "_api_featured_trainers"
+
+
+class FeaturedTrainers:
+    """The profiles every featured-trainers block of the resolved bodies
+    chooses, loaded in one query (with the relations the selection needs)
+    when the first block is resolved."""
+
+    def __init__(self, ids):
+        self.ids = set(ids)
+        self.by_pk = None
+
+    def get(self, chosen: list, info) -> dict | None:
+        if not self.ids.issuperset(chosen):
+            return None
+        if self.by_pk is None:
+            from content.graphql.trainers import directory_queryset
+
+            queryset = directory_queryset(selected_fields(info))
+            self.by_pk = queryset.in_bulk(sorted(self.ids))
+        return self.by_pk
+
+
+def featured_trainer_ids(block) -> list[int]:
+    """The pages a featured-trainers block chooses (pages or raw ids)."""
+    return [getattr(p, "pk", p) for p in block.value.get("trainers") or [] if p]
+
+
+def prime_body_links(articles: list, info) -> None:
+    """Look up every page and document the bodies link to, at once: rich
+    text in any block, call-to-action pages, the rich text of the
+    comparison tables the bodies choose (loaded with the body) and the
+    trainers of every featured-trainers block."""
+    sources, page_ids, trainer_ids = [], [], []
+    for article in articles:
+        raw = list(article.body.raw_data)
+        sources += raw_strings(raw)
+        page_ids += [
+            block["value"]["page"]
+            for block in raw
+            if block.get("type") == "call_to_action"
+            and isinstance(block.get("value"), dict)
+            and isinstance(block["value"].get("page"), int)
+        ]
+        for block in article.body:
+            if block.block_type == "comparison_table" and block.value is not None:
+                sources += table_link_sources(block.value)
+            elif block.block_type == "featured_trainers":
+                trainer_ids += featured_trainer_ids(block)
+    prime_sources(info, sources, page_ids)
+    if trainer_ids and info.context is not None:
+        setattr(info.context, FEATURED_TRAINERS, FeaturedTrainers(trainer_ids))
 
 
 def body_images(article) -> list:

@@ -12,6 +12,7 @@ from cms.preview import resolve_preview
 from cms.selectors import is_public_page, public_pages, public_snippets
 from content.graphql.loaders import (
     load_articles,
+    prime_body_links,
     requested_renditions,
     selected_fields,
 )
@@ -136,6 +137,8 @@ class ContentQuery(graphene.ObjectType):
             articles = articles.filter(tags__slug=tag).distinct()
         page = paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
         load_articles(page.items, fields, requested_renditions(info))
+        if "body" in fields:
+            prime_body_links(page.items, info)
         return page
 
     def resolve_article(self, info, slug):
@@ -147,6 +150,8 @@ class ContentQuery(graphene.ObjectType):
         article = public_article(slug, fields)
         if article is not None:
             load_articles([article], fields, requested_renditions(info))
+            if "body" in fields:
+                prime_body_links([article], info)
         return article
 
     def resolve_article_tags(self, info, limit, offset):

@@ -28,60 +28,107 @@ BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote)>|<br\s*/?>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
 
 
-class PageLinkResolver:
-    """Per-request cache of page id -> public frontend URL (or None)."""
+class LinkResolver:
+    """Per-request cache of where rich-text links point: page id -> public
+    frontend URL, document id -> public document URL (None: not public).
 
-    def __init__(self):
+    ``prime`` looks up every id it has not seen in one query per kind, so a
+    resolver primed with a whole body (``prime_sources``) renders every rich
+    text in it without further queries.
+    """
+
+    def __init__(self, context=None):
+        self.context = context
         self.urls: dict[int, str | None] = {}
+        self.documents: dict[int, str | None] = {}
 
-    def prime(self, ids) -> None:
-        missing = {int(i) for i in ids} - self.urls.keys()
-        if not missing:
-            return
-        # public_pages: also no expired pages, none under a hidden parent.
-        for page in public_pages(Page.objects).filter(id__in=missing):
-            self.urls[page.id] = frontend_url(page)
-        for page_id in missing:
-            self.urls.setdefault(page_id, None)
+    def prime(self, page_ids=(), document_ids=()) -> None:
+        missing = {int(i) for i in page_ids} - self.urls.keys()
+        if missing:
+            # public_pages: also no expired pages, none under a hidden parent.
+            for page in public_pages(Page.objects).filter(id__in=missing):
+                self.urls[page.id] = frontend_url(page)
+            for page_id in missing:
+                self.urls.setdefault(page_id, None)
+        missing = {int(i) for i in document_ids} - self.documents.keys()
+        if missing:
+            from wagtail.documents import get_document_model
+
+            for document in get_document_model().objects.filter(id__in=missing):
+                public = is_public_media(document, self.context)
+                self.documents[document.id] = document.url if public else None
+            for document_id in missing:
+                self.documents.setdefault(document_id, None)
 
     def url(self, page_id) -> str | None:
         self.prime([page_id])
         return self.urls[int(page_id)]
 
+    def document_url(self, document_id) -> str | None:
+        self.prime(document_ids=[document_id])
+        return self.documents[int(document_id)]
 
-def link_resolver(info) -> PageLinkResolver:
+
+def link_resolver(info) -> LinkResolver:
     context = info.context if info is not None else None
     resolver = getattr(context, "_content_link_resolver", None)
     if resolver is None:
-        resolver = PageLinkResolver()
+        resolver = LinkResolver(context)
         if context is not None:
             context._content_link_resolver = resolver
     return resolver
 
 
 def page_link_ids(source: str) -> list[int]:
-    return [
-        int(match.group(1))
-        for anchor in PAGE_LINK.finditer(source or "")
-        if (match := LINK_ID.search(anchor.group("attrs")))
-    ]
+    return sorted(_ids(PAGE_LINK, source or ""))
+
+
+def prime_sources(info, sources, page_ids=()) -> None:
+    """Look up the targets of every link in ``sources`` (and ``page_ids``) at
+    once, before the rich texts among them are rendered one by one."""
+    text = "\n".join(sources)
+    link_resolver(info).prime(
+        [*page_link_ids(text), *page_ids], _ids(DOCUMENT_LINK, text)
+    )
+
+
+def raw_strings(value):
+    """Every string in a StreamField's raw data (or any JSON-like value)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from raw_strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from raw_strings(item)
 
 
 def render_html(source: str, info) -> str:
     if not source:
         return ""
     resolver = link_resolver(info)
-    resolver.prime(page_link_ids(source))
+    resolver.prime(page_link_ids(source), _ids(DOCUMENT_LINK, source))
 
-    def replace(anchor):
-        match = LINK_ID.search(anchor.group("attrs"))
-        url = resolver.url(match.group(1)) if match else None
+    def link(anchor, url):
         if url is None:
             return anchor.group("text")
         return f'<a href="{html.escape(url)}">{anchor.group("text")}</a>'
 
-    source = PAGE_LINK.sub(replace, source)
-    return expand_db_html(_without_private_media(source, info))
+    def page(anchor):
+        match = LINK_ID.search(anchor.group("attrs"))
+        return link(anchor, resolver.url(match.group(1)) if match else None)
+
+    def document(anchor):
+        match = LINK_ID.search(anchor.group("attrs"))
+        return link(anchor, resolver.document_url(match.group(1)) if match else None)
+
+    # Page and document links are rewritten here, from the primed lookups
+    # (Wagtail's own handlers would query once per rich text).
+    source = DOCUMENT_LINK.sub(document, PAGE_LINK.sub(page, source))
+    if "linktype=" not in source and "<embed" not in source:
+        return source  # nothing left for expand_db_html to rewrite
+    return expand_db_html(_without_private_images(source, info))
 
 
 def _ids(pattern, source: str) -> set[int]:
@@ -92,45 +139,32 @@ def _ids(pattern, source: str) -> set[int]:
     }
 
 
-def _public_ids(model, ids: set[int], info) -> set[int]:
-    if not ids:
-        return set()
-    context = info.context if info is not None else None
-    return {
-        obj.pk
-        for obj in model.objects.filter(pk__in=ids).only("pk", "collection_id")
-        if is_public_media(obj, context)
-    }
+def _without_private_images(source: str, info) -> str:
+    """Drop embedded images that are not public.
 
-
-def _without_private_media(source: str, info) -> str:
-    """Drop links to documents and embedded images that are not public.
-
-    The editor features do not offer document links or images, but
-    expand_db_html renders every registered link and embed type, so stored
-    HTML (imports, the API) could still point at a private collection.
+    The editor features do not offer images in rich text, but expand_db_html
+    renders every registered embed type, so stored HTML (imports, the API)
+    could still embed one from a private collection.
     """
-    from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    document_ids = _ids(DOCUMENT_LINK, source)
     image_ids = _ids(IMAGE_EMBED, source)
-    if not document_ids and not image_ids:
+    if not image_ids:
         return source
-    public_documents = _public_ids(get_document_model(), document_ids, info)
-    public_images = _public_ids(get_image_model(), image_ids, info)
+    context = info.context if info is not None else None
+    public = {
+        image.pk
+        for image in get_image_model()
+        .objects.filter(pk__in=image_ids)
+        .only("pk", "collection_id")
+        if is_public_media(image, context)
+    }
 
-    def keep(found, public) -> bool:
-        match = LINK_ID.search(found.group("attrs"))
+    def keep(embed) -> bool:
+        match = LINK_ID.search(embed.group("attrs"))
         return bool(match) and int(match.group(1)) in public
 
-    source = DOCUMENT_LINK.sub(
-        lambda a: a.group(0) if keep(a, public_documents) else a.group("text"),
-        source,
-    )
-    return IMAGE_EMBED.sub(
-        lambda e: e.group(0) if keep(e, public_images) else "", source
-    )
+    return IMAGE_EMBED.sub(lambda e: e.group(0) if keep(e) else "", source)
 
 
 def html_to_text(source: str) -> str:

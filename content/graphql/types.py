@@ -483,14 +483,22 @@ class BodyFeaturedTrainers(BlockBase):
         return self.value.get("heading") or ""
 
     def resolve_trainers(self, info):
+        from content.graphql.loaders import (
+            FEATURED_TRAINERS,
+            featured_trainer_ids,
+            selected_fields,
+        )
         from content.graphql.trainers import directory_queryset
 
-        chosen = [getattr(p, "pk", p) for p in self.value.get("trainers") or [] if p]
+        chosen = featured_trainer_ids(self)
         if not chosen:
             return []
-        from content.graphql.loaders import selected_fields
-
-        by_pk = directory_queryset(selected_fields(info)).in_bulk(chosen)
+        # Loaded once for every block of the article (prime_body_links); a
+        # block resolved some other way (a preview) loads its own.
+        primed = getattr(info.context, FEATURED_TRAINERS, None)
+        by_pk = primed.get(chosen, info) if primed is not None else None
+        if by_pk is None:
+            by_pk = directory_queryset(selected_fields(info)).in_bulk(chosen)
         return [by_pk[pk] for pk in chosen if pk in by_pk]
 
 

@@ -16,13 +16,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
+from content.blocks import ArticleBodyBlock
+from content.factories import ArticlePageFactory, ComparisonTableFactory
 from content.factories_trainers import (
     CredentialFactory,
     TrainerCredentialFactory,
     TrainerEducationFactory,
     publish,
 )
-from content.models import ArticlePage, Specialty
+from content.models import ArticlePage, BlogIndexPage, Specialty
 from content.models.trainers import TrainerProfilePage
 from frontend_contract.tools import OPERATIONS_DIR
 
@@ -220,3 +222,102 @@ def test_the_home_hero_loads_its_renditions_in_one_query(
     assert len(rendition_queries) == 2, rendition_queries
     assert hero["rendition"]["url"]
     assert hero["srcset"].count("w,") == 2
+
+
+def body_blocks(i, *, image, table, page, trainer, document) -> list[dict]:
+    """One block of every type; every chooser and link points at its own object."""
+    links = (
+        f'<p>See <a linktype="page" id="{page.pk}">this</a> and '
+        f'<a linktype="document" id="{document.pk}">that</a>.</p>'
+    )
+    stage = {"name": "Stage", "led_by": "Someone", "description": ""}
+    return [
+        {"type": "heading", "value": {"text": f"Part {i}", "level": "h2"}},
+        {"type": "paragraph", "value": links},
+        {
+            "type": "callout",
+            "value": {"kind": "quote", "lead_in": "", "text": links, "attribution": ""},
+        },
+        {
+            "type": "image",
+            "value": {"image": image.pk, "alt_text": f"Image {i}", "caption": ""},
+        },
+        {
+            "type": "video",
+            "value": {
+                "video": "https://www.youtube.com/watch?v=abc",
+                "title": f"Video {i}",
+                "caption": "",
+            },
+        },
+        {"type": "spectrum", "value": {"title": "", "stages": [stage, stage]}},
+        {"type": "comparison_table", "value": table.pk},
+        {
+            "type": "inline_comparison_table",
+            "value": {
+                "title": "",
+                "columns": ["A", "B"],
+                "rows": [{"criterion": "C", "cells": [links, links]}],
+                "footnotes": links,
+            },
+        },
+        {
+            "type": "call_to_action",
+            "value": {
+                "heading": "Book",
+                "text": links,
+                "button_label": "Book",
+                "page": page.pk,
+                "external_url": "",
+            },
+        },
+        {
+            "type": "featured_trainers",
+            "value": {"heading": "", "trainers": [trainer.pk]},
+        },
+    ]
+
+
+def test_article_detail_costs_the_same_for_one_or_six_of_every_block(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    blog = BlogIndexPage.objects.get()
+    seed = contract_variables("ArticleDetail")["slug"]
+    pages = list(ArticlePage.objects.live().exclude(slug=seed)[:6])
+    trainers = list(TrainerProfilePage.objects.live()[:6])
+    assert len(pages) == len(trainers) == 6
+    query = contract("ArticleDetail")
+    counts, typenames = {}, {}
+    for n in (1, 6, 1):
+        body = []
+        for i in range(n):
+            body += body_blocks(
+                i,
+                image=wagtail_factories.ImageFactory(),
+                table=ComparisonTableFactory(),
+                page=pages[i],
+                trainer=trainers[i],
+                document=wagtail_factories.DocumentFactory(),
+            )
+        article = ArticlePageFactory(parent=blog, slug=f"blocks-{n}-{len(counts)}")
+        article.body = body
+        article.save_revision().publish()
+        gql.data(query, {"slug": article.slug})  # warm Django's caches
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(query, {"slug": article.slug})["article"]
+        counts[article.slug] = len(captured.captured_queries)
+        typenames[n] = [block["__typename"] for block in data["body"]]
+        # The links are rendered: to the frontend, and to the document.
+        rendered = json.dumps(data["body"])
+        assert f"/blog/{pages[n - 1].slug}/" in rendered
+        assert '<a href=\\"/documents/' in rendered
+        assert "linktype" not in rendered
+
+    every_type = set(ArticleBodyBlock().child_blocks)
+    assert {block["type"] for block in body} == every_type
+    assert len(typenames[6]) == 6 * len(every_type)
+    # Generation, the article, tags, authors, credentials; the body's images,
+    # tables, renditions; the documents and the pages its links point at; the
+    # call-to-action pages; the featured trainers' pages, then their profiles.
+    assert set(counts.values()) == {13}, counts
