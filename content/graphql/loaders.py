@@ -193,6 +193,11 @@ def table_link_sources(table) -> list[str]:
     ]
 
 
+def prime_table_links(tables: list, info) -> None:
+    """Look up every page and document the tables' rich text links to."""
+    prime_sources(info, [text for t in tables for text in table_link_sources(t)])
+
+
 FEATURED_TRAINERS = "_api_featured_trainers"
 
 

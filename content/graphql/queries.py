@@ -13,6 +13,7 @@ from cms.selectors import is_public_page, public_pages, public_snippets
 from content.graphql.loaders import (
     load_articles,
     prime_body_links,
+    prime_table_links,
     requested_renditions,
     selected_fields,
 )
@@ -164,13 +165,18 @@ class ContentQuery(graphene.ObjectType):
         return paginate(tags, limit, offset)
 
     def resolve_comparison_tables(self, info, limit, offset):
-        return paginate(live_tables().order_by("title", "id"), limit, offset)
+        page = paginate(live_tables().order_by("title", "id"), limit, offset)
+        prime_table_links(page.items, info)
+        return page
 
     def resolve_comparison_table(self, info, slug):
         draft = resolve_preview(info.context, ComparisonTable, slug)
         if draft is not None:
             return draft
-        return live_tables().filter(slug=slug).first()
+        table = live_tables().filter(slug=slug).first()
+        if table is not None:
+            prime_table_links([table], info)
+        return table
 
     def resolve_credentials(self, info, limit, offset, kind=None):
         credentials = Credential.objects.order_by("abbreviation")

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
 from content.blocks import ArticleBodyBlock
-from content.factories import ArticlePageFactory, ComparisonTableFactory
+from content.factories import ArticlePageFactory, ComparisonTableFactory, table_rows
 from content.factories_trainers import (
     CredentialFactory,
     TrainerCredentialFactory,
@@ -321,3 +321,35 @@ def test_article_detail_costs_the_same_for_one_or_six_of_every_block(
     # tables, renditions; the documents and the pages its links point at; the
     # call-to-action pages; the featured trainers' pages, then their profiles.
     assert set(counts.values()) == {13}, counts
+
+
+def test_a_table_costs_the_same_for_one_or_six_linked_rows(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    pages = list(ArticlePage.objects.live()[:6])
+    query = contract("ComparisonTable")
+    counts = {}
+    for n in (1, 6):
+        rows = []
+        for i in range(n):
+            document = wagtail_factories.DocumentFactory()
+            cell = (
+                f'<p><a linktype="page" id="{pages[i].pk}">page</a> '
+                f'<a linktype="document" id="{document.pk}">doc</a></p>'
+            )
+            rows.append((f"Row {i}", [cell, cell]))
+        table = ComparisonTableFactory(
+            rows=table_rows(rows), intro=cell, footnotes=cell
+        )
+        gql.data(query, {"slug": table.slug})
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(query, {"slug": table.slug})["comparisonTable"]
+        counts[n] = len(captured.captured_queries)
+        assert len(data["rows"]) == n
+        assert f"/blog/{pages[n - 1].slug}/" in json.dumps(data)
+    # The budget, plus the linked pages and the documents.
+    assert counts == {
+        1: BUDGETS["ComparisonTable"] + 2,
+        6: BUDGETS["ComparisonTable"] + 2,
+    }
