@@ -198,6 +198,15 @@ def prime_table_links(tables: list, info) -> None:
     prime_sources(info, [text for t in tables for text in table_link_sources(t)])
 
 
+def prime_bio_links(trainers: list, info, *path: str) -> None:
+    """Look up every page and document the trainers' bios link to, when the
+    bio is selected (under ``path``); otherwise it may not even be loaded."""
+    if trainers and "bio" in selected_fields(info, *path):
+        prime_sources(
+            info, [text for t in trainers for text in raw_strings(list(t.bio.raw_data))]
+        )
+
+
 FEATURED_TRAINERS = "_api_featured_trainers"
 
 

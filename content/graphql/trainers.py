@@ -24,6 +24,7 @@ from cms.graphql.pagination import check_pagination, paginate
 from cms.preview import resolve_preview
 from cms.selectors import public_pages
 from content.graphql import trainer_types as types
+from content.graphql.loaders import prime_bio_links
 from content.models import Credential, Specialty
 from content.models.trainers import (
     SERVICE_FIELDS,
@@ -416,7 +417,9 @@ class TrainerQuery(graphene.ObjectType):
     )
 
     def resolve_trainers(root, info, filter=None, near=None, order=None, **page):
-        return search_trainers(filter, near, order, page["limit"], page["offset"])
+        result = search_trainers(filter, near, order, page["limit"], page["offset"])
+        prime_bio_links(result.items, info, "items")
+        return result
 
     def resolve_trainer(root, info, id=None, slug=None):
         if (id is None) == (slug is None):
@@ -425,15 +428,20 @@ class TrainerQuery(graphene.ObjectType):
         if id is not None:
             if not str(id).isdigit():
                 raise ApiError("id must be a number.")
-            return qs.filter(pk=int(id)).first()
-        # A valid preview token (X-Preview-Token) shows that profile's draft.
-        draft = resolve_preview(info.context, TrainerProfilePage, slug)
-        if draft is not None:
-            return draft
-        return qs.filter(slug=slug).order_by("pk").first()
+            trainer = qs.filter(pk=int(id)).first()
+        else:
+            # A valid preview token (X-Preview-Token) shows that profile's draft.
+            draft = resolve_preview(info.context, TrainerProfilePage, slug)
+            if draft is not None:
+                return draft
+            trainer = qs.filter(slug=slug).order_by("pk").first()
+        prime_bio_links([trainer] if trainer else [], info)
+        return trainer
 
     def resolve_trainer_sync(root, info, cursor=None, limit=DEFAULT_SYNC_LIMIT):
-        return sync_trainers(cursor, limit)
+        result = sync_trainers(cursor, limit)
+        prime_bio_links(result["changed"], info, "changed")
+        return result
 
     def resolve_trainer_specialties(root, info, limit, offset):
         return paginate(Specialty.objects.order_by("name", "pk"), limit, offset)

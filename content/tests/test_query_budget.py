@@ -353,3 +353,39 @@ def test_a_table_costs_the_same_for_one_or_six_linked_rows(
         1: BUDGETS["ComparisonTable"] + 2,
         6: BUDGETS["ComparisonTable"] + 2,
     }
+
+
+BIOS = """query($limit: Int) {
+  trainers(limit: $limit) { items { slug bio { ...Paragraph } } }
+  trainerSync(limit: $limit) { changed { slug bio { ...Paragraph } } }
+}
+fragment Paragraph on TrainerBioParagraphBlock { html }"""
+
+
+def test_bios_with_links_cost_the_same_for_two_or_twenty_trainers(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    pages = list(ArticlePage.objects.live()[:13])
+    for i, trainer in enumerate(TrainerProfilePage.objects.live().order_by("pk")):
+        document = wagtail_factories.DocumentFactory()
+        trainer.bio = [
+            (
+                "paragraph",
+                RichText(
+                    f'<p><a linktype="page" id="{pages[i % 13].pk}">read</a> '
+                    f'<a linktype="document" id="{document.pk}">cv</a></p>'
+                ),
+            )
+        ]
+        publish(trainer)
+    counts = {}
+    for limit in (2, 20):
+        gql.data(BIOS, {"limit": limit})
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(BIOS, {"limit": limit})
+        counts[limit] = len(captured.captured_queries)
+        for items in (data["trainers"]["items"], data["trainerSync"]["changed"]):
+            assert len(items) == limit
+            assert all('href="/documents/' in t["bio"][0]["html"] for t in items)
+    assert counts[2] == counts[20], counts
