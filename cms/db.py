@@ -2,14 +2,27 @@
 
 import json
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.expressions import RawSQL
 
 
 def analyze(using: str = DEFAULT_DB_ALIAS) -> None:
+    """``ANALYZE`` the whole database.
+
+    On PostgreSQL this is maintenance, not a request: the statement timeout
+    that bounds API queries (``DB_STATEMENT_TIMEOUT_MS``) is lifted for it,
+    and put back afterwards for the rest of any enclosing transaction.
+    """
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute("SHOW statement_timeout")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("ANALYZE")
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
 
 
 def ids_subquery(ids, using: str = DEFAULT_DB_ALIAS):

@@ -16,3 +16,15 @@ def test_analyze_database_refreshes_the_planner_statistics():
             cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
             tables = {table for table, _stat in cursor.fetchall()}
         assert Page._meta.db_table in tables
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement timeout")
+def test_analyze_is_not_bound_by_the_api_statement_timeout():
+    from cms.db import analyze
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 1")  # ms; rolled back with the test
+        analyze()  # would be cancelled at 1 ms otherwise
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("1ms",)  # and the timeout is back
