@@ -48,10 +48,10 @@ class FeaturedTrainersBlock(blocks.StructBlock):
 
     def live_trainers(self, info, values, **kwargs):
         """Only live, public profiles; drafts and private ones drop out."""
+        from content.graphql.loaders import featured_trainer_ids
         from content.graphql.trainers import directory_queryset
 
-        # Values may be pages or raw ids depending on how grapple reads them.
-        chosen = [getattr(p, "pk", p) for p in values.get("trainers") or [] if p]
+        chosen = featured_trainer_ids(values)
         if not chosen:
             return []
         by_pk = directory_queryset().in_bulk(chosen)

@@ -122,10 +122,12 @@ def loaded(article, name: str):
 
 
 def load_articles(
-    articles: list, fields: set[str], renditions: set[str] | None = None
+    articles: list, fields: set[str], renditions: set[str] | None = None, info=None
 ) -> None:
     """Load the relations ``fields`` asks for, for all ``articles`` at once,
-    and the image renditions with the ``renditions`` specs (None: all)."""
+    and the image renditions with the ``renditions`` specs (None: all). With
+    ``info`` and the body selected, also what the bodies link to and choose
+    (``prime_body_links``)."""
     from content.models import ArticlePage, ArticlePageAuthor, ArticlePageTag
 
     if not articles:
@@ -182,6 +184,8 @@ def load_articles(
     if "body" in fields:
         images += [image for article in articles for image in body_images(article)]
     attach_renditions(images, renditions)
+    if "body" in fields and info is not None:
+        prime_body_links(articles, info)
 
 
 def table_link_sources(table) -> list[str]:
@@ -230,9 +234,10 @@ class FeaturedTrainers:
         return self.by_pk
 
 
-def featured_trainer_ids(block) -> list[int]:
-    """The pages a featured-trainers block chooses (pages or raw ids)."""
-    return [getattr(p, "pk", p) for p in block.value.get("trainers") or [] if p]
+def featured_trainer_ids(value) -> list[int]:
+    """The pages a featured-trainers block value chooses (pages or raw ids,
+    depending on who read the value)."""
+    return [getattr(p, "pk", p) for p in value.get("trainers") or [] if p]
 
 
 def prime_body_links(articles: list, info) -> None:
@@ -255,7 +260,7 @@ def prime_body_links(articles: list, info) -> None:
             if block.block_type == "comparison_table" and block.value is not None:
                 sources += table_link_sources(block.value)
             elif block.block_type == "featured_trainers":
-                trainer_ids += featured_trainer_ids(block)
+                trainer_ids += featured_trainer_ids(block.value)
     prime_sources(info, sources, page_ids)
     if trainer_ids and info.context is not None:
         setattr(info.context, FEATURED_TRAINERS, FeaturedTrainers(trainer_ids))

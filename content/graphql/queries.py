@@ -12,7 +12,6 @@ from cms.preview import resolve_preview
 from cms.selectors import is_public_page, public_pages, public_snippets
 from content.graphql.loaders import (
     load_articles,
-    prime_body_links,
     prime_table_links,
     requested_renditions,
     selected_fields,
@@ -137,9 +136,7 @@ class ContentQuery(graphene.ObjectType):
         if tag:
             articles = articles.filter(tags__slug=tag).distinct()
         page = paginate(articles.order_by(*ARTICLE_ORDERING[order]), limit, offset)
-        load_articles(page.items, fields, requested_renditions(info))
-        if "body" in fields:
-            prime_body_links(page.items, info)
+        load_articles(page.items, fields, requested_renditions(info), info)
         return page
 
     def resolve_article(self, info, slug):
@@ -150,9 +147,7 @@ class ContentQuery(graphene.ObjectType):
         fields = selected_fields(info)
         article = public_article(slug, fields)
         if article is not None:
-            load_articles([article], fields, requested_renditions(info))
-            if "body" in fields:
-                prime_body_links([article], info)
+            load_articles([article], fields, requested_renditions(info), info)
         return article
 
     def resolve_article_tags(self, info, limit, offset):

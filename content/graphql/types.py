@@ -490,7 +490,7 @@ class BodyFeaturedTrainers(BlockBase):
         )
         from content.graphql.trainers import directory_queryset
 
-        chosen = featured_trainer_ids(self)
+        chosen = featured_trainer_ids(self.value)
         if not chosen:
             return []
         # Loaded once for every block of the article (prime_body_links); a

@@ -389,3 +389,26 @@ def test_bios_with_links_cost_the_same_for_two_or_twenty_trainers(
             assert len(items) == limit
             assert all('href="/documents/' in t["bio"][0]["html"] for t in items)
     assert counts[2] == counts[20], counts
+
+
+def test_the_table_list_costs_the_same_for_one_or_four_linked_tables(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    pages = list(ArticlePage.objects.live()[:4])
+    query = """{ comparisonTables(limit: 50) {
+      items { slug intro { html } rows { cells { html } } } } }"""
+    counts = {}
+    for i, page in enumerate(pages):
+        document = wagtail_factories.DocumentFactory()
+        cell = (
+            f'<p><a linktype="page" id="{page.pk}">page</a> '
+            f'<a linktype="document" id="{document.pk}">doc</a></p>'
+        )
+        ComparisonTableFactory(rows=table_rows([("Row", [cell, cell])]), intro=cell)
+        gql.data(query)
+        with CaptureQueriesContext(connection) as captured:
+            items = gql.data(query)["comparisonTables"]["items"]
+        counts[i + 1] = len(captured.captured_queries)
+        assert f"/blog/{page.slug}/" in json.dumps(items)
+    assert counts[1] == counts[4], counts
