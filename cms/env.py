@@ -6,7 +6,7 @@ and the WSGI entry point print without a traceback.
 """
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,15 +67,18 @@ def env_url(name: str, default: str = "") -> str:
 
 
 def env_database(name: str, default_sqlite_path: str) -> dict:
+    """The database from a URL, or the SQLite file at ``default_sqlite_path``.
+
+    The default goes through the same parsing as a configured URL, so it gets
+    the same persistent connections (``CONN_MAX_AGE``), health checks and
+    SQLite options as ``sqlite:///<that file>``.
+    """
     raw = os.environ.get(name, "").strip()
-    if not raw:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": default_sqlite_path,
-            "OPTIONS": dict(SQLITE_OPTIONS),
-        }
+    url = raw or "sqlite:///" + quote(default_sqlite_path)
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        )
     except Exception:
         raise EnvError(
             f"{name} is not a valid database URL (expected e.g. "
@@ -87,6 +90,10 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
+
+# Seconds a worker keeps its database connection across requests; without it
+# every request opens (and for SQLite, re-initialises) a new one.
+CONN_MAX_AGE = 60
 
 # Several workers share one SQLite file: write-ahead logging lets them read
 # while another writes (a search counts its hit, an editor publishes), and a
