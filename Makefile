@@ -80,14 +80,15 @@ bench: $(VENV)/.bench-installed
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
 
-## backup: write backups/backup-<timestamp>.tar.gz (rows + media); restore: FILE=<archive>
+## backup: write backups/backup-<timestamp>.tar.gz (rows + media)
+## restore: FILE=<archive>; asks for confirmation, or YES=1 to restore without a terminal
 backup: install
 	$(MANAGE) backup
 
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/backup-....tar.gz"; exit 2)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) restore "$(FILE)"
+	$(MANAGE) restore "$(FILE)" $(if $(YES),--no-input)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
