@@ -66,6 +66,31 @@ def env_url(name: str, default: str = "") -> str:
     return value.rstrip("/")
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> str:
+    """The origin a browser sends for pages under ``url``: scheme://host[:port].
+
+    Lower-cased, without path, query or the scheme's default port, as in the
+    ``Origin`` header (and as ``CORS_ALLOWED_ORIGINS`` entries must be).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else ""
+    return f"{scheme}://{host}{suffix}"
+
+
+def with_origin_of(origins: list[str], url: str) -> list[str]:
+    """``origins`` plus the origin of ``url`` (once), keeping their order."""
+    origin = url_origin(url)
+    return origins if origin in origins else [*origins, origin]
+
+
 def env_database(name: str, default_sqlite_path: str) -> dict:
     """The database from a URL, or the SQLite file at ``default_sqlite_path``.
 

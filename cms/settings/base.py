@@ -305,6 +305,10 @@ CORS_ALLOW_HEADERS = [
     "x-requested-with",
     "x-preview-token",
 ]
+# Response headers a browser client may read beyond the CORS-safelisted ones
+# (Cache-Control, Content-Type, ...): the ETag to revalidate with, how long to
+# wait after a 429 or 503, the methods a 405 allows.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Allow"]
 
 LOGGING = {
     "version": 1,
