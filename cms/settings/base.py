@@ -7,6 +7,7 @@ production modules only change defaults and switch features on or off.
 from pathlib import Path
 
 from cms.env import (
+    EnvError,
     env_bool,
     env_database,
     env_int,
@@ -15,6 +16,7 @@ from cms.env import (
     env_str,
     env_url,
 )
+from cms.settings.logs import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -310,21 +312,12 @@ CORS_ALLOW_HEADERS = [
 # wait after a 429 or 503, the methods a 405 allows.
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Allow"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.security.DisallowedHost": {"level": "ERROR"},
-        # Wagtail runs search-index and reference-index updates as tasks.
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Plain text lines, or with LOG_FORMAT=json one JSON object per line
+# (cms/settings/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in LOG_FORMATS:
+    raise EnvError(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 
 # Draft preview on the headless frontend (cms/preview.py).
 PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)

@@ -35,8 +35,3 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's admin previews pages in a same-origin iframe, which needs
 # SAMEORIGIN rather than DENY; the API itself is never framed.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
-if env_str("LOG_FORMAT") == "json":
-    LOGGING["formatters"]["plain"]["format"] = (  # noqa: F405
-        '{"time":"%(asctime)s","level":"%(levelname)s",'
-        '"logger":"%(name)s","message":"%(message)s"}'
-    )
