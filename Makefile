@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench: $(VENV)/.bench-installed
 ## schema: regenerate frontend_contract/schema.graphql
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
+
+## graphiql-assets: re-fetch the pinned GraphiQL build (scripts/graphiql) into cms/static/graphiql/vendor/
+graphiql-assets:
+	scripts/graphiql/fetch.sh
 
 ## backup: write backups/backup-<timestamp>.tar.gz (rows + media)
 ## restore: FILE=<archive>; asks for confirmation, or YES=1 to restore without a terminal
