@@ -24,7 +24,7 @@ from graphql import GraphQLError, OperationType, execute, get_operation_ast
 
 from cms import selectors
 from cms.graphql import cache as response_cache
-from cms.graphql import guards, persisted, ratelimit
+from cms.graphql import graphiql, guards, persisted, ratelimit
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
@@ -165,36 +165,16 @@ class PublicGraphQLView(GraphQLView):
             )
 
     def wants_graphiql(self, request) -> bool:
-        return (
-            self.graphiql
-            and not guards.production_mode()
-            and "raw" not in request.GET
-            and self.request_wants_html(request)
-            and not request.GET.get("query")
-            and not request.GET.get("id")
+        return graphiql.is_wanted(
+            request,
+            enabled=self.graphiql,
+            wants_html=self.request_wants_html(request),
         )
 
     def graphiql_page(self, request):
-        return self.render_graphiql(
-            request,
-            whatwg_fetch_version=self.whatwg_fetch_version,
-            whatwg_fetch_sri=self.whatwg_fetch_sri,
-            react_version=self.react_version,
-            react_sri=self.react_sri,
-            react_dom_sri=self.react_dom_sri,
-            graphiql_version=self.graphiql_version,
-            graphiql_sri=self.graphiql_sri,
-            graphiql_css_sri=self.graphiql_css_sri,
-            subscriptions_transport_ws_version=self.subscriptions_transport_ws_version,
-            subscriptions_transport_ws_sri=self.subscriptions_transport_ws_sri,
-            graphiql_plugin_explorer_version=self.graphiql_plugin_explorer_version,
-            graphiql_plugin_explorer_sri=self.graphiql_plugin_explorer_sri,
-            graphiql_plugin_explorer_css_sri=self.graphiql_plugin_explorer_css_sri,
-            subscription_path=self.subscription_path,
-            graphiql_header_editor_enabled=False,
-            graphiql_should_persist_headers=False,
-            graphiql_input_value_deprecation=False,
-        )
+        # Vendored assets under a self-only CSP (cms/graphql/graphiql.py),
+        # not graphene-django's template, which loads everything from a CDN.
+        return graphiql.page(request)
 
     # --- request parameters ---------------------------------------------
 
