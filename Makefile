@@ -34,16 +34,23 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo_content
 
+# The reference site (web/) is served by the same process under /site and is
+# the preview target unless FRONTEND_BASE_URL says otherwise.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_FRONTEND_BASE_URL := $(or $(FRONTEND_BASE_URL),http://$(SITE_HOST):$(PORT)/site)
+RUNSERVER_ARGS ?=
+
 ## run: install, migrate SQLite, load demo content, ensure an admin, serve on $(HOST):$(PORT)
 run: demo
 	$(MANAGE) ensure_admin
 	@echo ""
+	@echo "  Site:     $(RUN_FRONTEND_BASE_URL)/ (the admin's preview target)"
 	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
 	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
 	@echo "  Health:   http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	FRONTEND_BASE_URL=$(RUN_FRONTEND_BASE_URL) $(MANAGE) runserver $(RUNSERVER_ARGS) $(HOST):$(PORT)
 
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev

@@ -13,6 +13,8 @@ urlpatterns = [
     path("graphql/", PublicGraphQLView.as_view(), name="graphql"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The reference site (web/): reads the API over HTTP, previews drafts.
+    path("site/", include("web.urls")),
 ]
 
 if settings.DEBUG:

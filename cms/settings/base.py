@@ -26,13 +26,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Where the headless frontend lives: preview links and page URLs point there.
-FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", "http://localhost:3000")
+# The default is the reference site (web/) that `make run` serves under /site.
+FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", "http://127.0.0.1:8000/site")
+# The reference site reads the API at WEB_API_URL; empty: the server that
+# answered the page (one process in development; see web/api.py).
+WEB_API_URL = env_url("WEB_API_URL", "")
+WEB_API_TIMEOUT_SECONDS = env_int("WEB_API_TIMEOUT_SECONDS", 10)
+WEB_API_KEY = env_str("WEB_API_KEY")
 
 INSTALLED_APPS = [
     "cms",
     "home",
     "content",
     "search",
+    "web",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
