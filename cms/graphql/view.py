@@ -15,8 +15,10 @@ import json
 import logging
 import re
 import uuid
+from urllib.parse import parse_qsl, quote_from_bytes
 
 from django.conf import settings
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from graphene_django.views import GraphQLView
@@ -33,6 +35,11 @@ JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 MUTATION_HEADER = "X-Requested-With"
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 DB_ERRORS = (OperationalError, InterfaceError)
+# What the endpoint reads from a request: these parameters, and these headers
+# (the rate limit's client key, the preview token).
+PARAMETERS = ("query", "id", "operationName", "variables", "extensions")
+TEXT_HEADERS = ("X-Api-Key", "X-Preview-Token")
+_ASCII = bytes(range(128))
 
 
 class _ServiceUnavailable(Exception):
@@ -179,16 +186,16 @@ class PublicGraphQLView(GraphQLView):
     # --- request parameters ---------------------------------------------
 
     def read_params(self, request, method: str) -> dict:
+        check_headers(request)
         if method == "POST":
-            data = self.read_json_body(request)
-        else:
-            data = {}
-            for name in ("query", "id", "operationName", "variables", "extensions"):
-                if name in request.GET:
-                    data[name] = request.GET[name]
-            for name in ("variables", "extensions"):
-                if isinstance(data.get(name), str):
-                    data[name] = self.loads(data[name], name) if data[name] else None
+            return self.check_params(self.read_json_body(request))
+        data = query_string_params(request)
+        # Raw values first: bytes that are not UTF-8 inside `variables` are
+        # refused as such, not as malformed JSON.
+        check_text(data)
+        for name in ("variables", "extensions"):
+            if isinstance(data.get(name), str):
+                data[name] = self.loads(data[name], name) if data[name] else None
         return self.check_params(data)
 
     def read_json_body(self, request):
@@ -248,6 +255,7 @@ class PublicGraphQLView(GraphQLView):
         for name in ("variables", "extensions"):
             if data.get(name) is not None and not isinstance(data[name], dict):
                 raise bad(f"`{name}` must be a JSON object.")
+        check_text(data)
         return {
             "query": data.get("query") or None,
             "id": data.get("id") or None,
@@ -526,6 +534,84 @@ class PublicGraphQLView(GraphQLView):
             not_modified["Cache-Control"] = response["Cache-Control"]
             return not_modified
         return response
+
+
+def _invalid_unicode(where: str) -> RequestRejected:
+    return RequestRejected(
+        400,
+        ErrorCode.INVALID_UNICODE,
+        f"{where} is not valid Unicode: it holds an unpaired surrogate or "
+        "bytes that are not UTF-8.",
+    )
+
+
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def check_text(data: dict) -> None:
+    """Refuse a request whose parameters hold text that is not valid Unicode.
+
+    JSON may escape a lone surrogate (``"\\ud800"``), and query-string bytes
+    that are not UTF-8 arrive as lone surrogates (``query_string_params``);
+    such text cannot be hashed, cached, or written into a response. One walk
+    over every string, keys included, at any depth (iterative: decoded JSON
+    can nest as deep as the JSON parser allows).
+    """
+    for name in PARAMETERS:
+        pending = [data.get(name)]
+        while pending:
+            value = pending.pop()
+            if isinstance(value, str):
+                if not _is_utf8_text(value):
+                    raise _invalid_unicode(f"The `{name}` parameter")
+            elif isinstance(value, dict):
+                pending.extend(value.keys())
+                pending.extend(value.values())
+            elif isinstance(value, list):
+                pending.extend(value)
+
+
+def check_headers(request) -> None:
+    """The headers the endpoint reads must be UTF-8 (API keys and preview
+    tokens are ASCII). WSGI hands header bytes over as latin-1 text."""
+    for header in TEXT_HEADERS:
+        value = request.headers.get(header)
+        if value is None:
+            continue
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            raise _invalid_unicode(f"The {header} header") from None
+
+
+def query_string_params(request) -> dict:
+    """The GraphQL parameters of a GET query string, the last of each winning
+    (as in ``request.GET``). Django would replace bytes that are not UTF-8
+    with U+FFFD and run a changed query; here they become lone surrogates
+    (``surrogateescape``), which ``check_text`` refuses."""
+    try:
+        raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
+    except UnicodeEncodeError:  # not bytes as latin-1: not from a WSGI server
+        raise _invalid_unicode("The query string") from None
+    # Percent-encode raw non-ASCII bytes, so every byte decodes the same way.
+    text = quote_from_bytes(raw, safe=_ASCII)
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            errors="surrogateescape",
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+    except ValueError:
+        raise RequestRejected(
+            400, ErrorCode.BAD_REQUEST, "The query string has too many parameters."
+        ) from None
+    return {name: value for name, value in pairs if name in PARAMETERS}
 
 
 def _etag_matches(header: str, etag: str) -> bool:

@@ -7,6 +7,7 @@ schema (``cms.tests.graphql_schema``), in production mode (test settings).
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 
@@ -27,6 +28,7 @@ class Case:
     body: object = None  # dict/list -> JSON; str/bytes -> sent raw
     content_type: str = JSON
     params: dict | None = None
+    query_string: str | None = None  # GET: sent as is, bytes percent-encoded
     headers: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     absent: tuple = ()  # strings that must not appear in the body
@@ -87,6 +89,7 @@ CASES = [
     Case("GET broken variables", 400, "MALFORMED_JSON", method="get", params={"query": "{ __typename }", "variables": "{"}),
     Case("GET variables list", 400, "BAD_REQUEST", method="get", params={"query": "{ __typename }", "variables": "[1]"}),
     Case("GET without query", 400, "BAD_REQUEST", method="get", params={}),
+    Case("GET with too many parameters", 400, "BAD_REQUEST", method="get", query_string="a=1&" * 1000 + "query=%7B__typename%7D"),
     Case("GET mutation", 405, "METHOD_NOT_ALLOWED", method="get", params={"query": "mutation { touch { ok } }"}),
     Case("GET mutation by operationName", 405, "METHOD_NOT_ALLOWED", method="get", params={"query": "query A { __typename } mutation B { touch { ok } }", "operationName": "B"}),
     Case("PUT", 405, "METHOD_NOT_ALLOWED", method="put", body=q("{ __typename }")),
@@ -153,10 +156,57 @@ CASES = [
 ]  # fmt: skip
 
 
+def invalid_unicode(label: str, char: str) -> list[Case]:
+    """An unpaired surrogate in every place the endpoint reads text from.
+
+    JSON carries it as an escape (``json.dumps`` writes ``\\ud800``); a query
+    string carries its surrogate-pair-style bytes (``%ED%A0%80``), which are
+    not UTF-8; WSGI hands a header's bytes over as latin-1 text, and a test
+    client or an ASGI server may hand over the character itself.
+    """
+    wire = char.encode("utf-8", "surrogatepass")
+    raw = quote(wire)
+    latin1 = wire.decode("latin-1")
+    code = "INVALID_UNICODE"
+    echo = quote("query($v: String) { echo(value: $v) }")
+    typename = quote("{ __typename }")
+    return [
+        Case(f"{label} in query", 400, code, body=q('{ echo(value: "' + char + '") }')),
+        Case(f"{label} in operationName", 400, code, body=q("query A { __typename }", operationName="A" + char)),
+        Case(f"{label} in operationName, response cache on", 400, code, body=q("query A { __typename }", operationName="A" + char), settings={"GRAPHQL_RESPONSE_CACHE": True}),
+        Case(f"{label} in a variable value", 400, code, body=q("query($v: String) { echo(value: $v) }", variables={"v": char})),
+        Case(f"{label} in a variable name", 400, code, body=q("{ __typename }", variables={char: "x"})),
+        Case(f"{label} nested in variables", 400, code, body=q("{ __typename }", variables={"f": {"tags": ["ok", {"name": "x" + char}]}})),
+        Case(f"{label} in an extensions value", 400, code, body=q("{ __typename }", extensions={"trace": char})),
+        Case(f"{label} in an extensions key", 400, code, body=q("{ __typename }", extensions={char: True})),
+        Case(f"{label} in an APQ hash", 400, code, body={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": char * 64}}}),
+        Case(f"{label} in id", 400, code, body={"id": char}),
+        Case(f"GET {label} in query", 400, code, method="get", query_string=f"query=%7B%20echo(value%3A%20%22{raw}%22)%20%7D"),
+        Case(f"GET {label} in operationName", 400, code, method="get", query_string=f"query={quote('query A { __typename }')}&operationName=A{raw}"),
+        Case(f"GET {label} in id", 400, code, method="get", query_string=f"id={raw}"),
+        Case(f"GET {label} escaped in variables", 400, code, method="get", query_string=f"query={echo}&variables={quote(json.dumps({'v': char}))}"),
+        Case(f"GET {label} as bytes in variables", 400, code, method="get", query_string=f"query={echo}&variables=%7B%22v%22%3A%22{raw}%22%7D"),
+        Case(f"GET {label} escaped in extensions", 400, code, method="get", query_string=f"query={typename}&extensions={quote(json.dumps({'k': [char]}))}"),
+        Case(f"GET {label} as bytes in extensions", 400, code, method="get", query_string=f"query={typename}&extensions=%7B%22{raw}%22%3A1%7D"),
+        Case(f"{label} in X-Api-Key", 400, code, body=q("{ __typename }"), headers={"X-Api-Key": latin1}),
+        Case(f"{label} in X-Preview-Token", 400, code, body=q("{ __typename }"), headers={"X-Preview-Token": latin1}),
+        Case(f"{label} as text in X-Api-Key", 400, code, body=q("{ __typename }"), headers={"X-Api-Key": char}),
+        Case(f"{label} as text in X-Preview-Token", 400, code, body=q("{ __typename }"), headers={"X-Preview-Token": char}),
+        Case(f"GET {label} in X-Api-Key", 400, code, method="get", query_string=f"query={typename}", headers={"X-Api-Key": latin1}),
+        Case(f"GET {label} in X-Preview-Token", 400, code, method="get", query_string=f"query={typename}", headers={"X-Preview-Token": latin1}),
+    ]  # fmt: skip
+
+
+CASES += invalid_unicode("high surrogate", "\ud800")
+CASES += invalid_unicode("low surrogate", "\udc00")
+
+
 def send(client, case: Case):
     headers = {
         f"HTTP_{k.upper().replace('-', '_')}": v for k, v in case.headers.items()
     }
+    if case.method == "get" and case.query_string is not None:
+        return client.get(f"{URL}?{case.query_string}", **headers)
     if case.method == "get":
         return client.get(URL, case.params or {}, **headers)
     body = case.body
