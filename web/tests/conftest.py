@@ -58,6 +58,7 @@ class SiteServer:
     port: int
     env: dict
     log: Path
+    admin_password: str = ADMIN_PASSWORD
 
     @property
     def site(self) -> str:

@@ -1,7 +1,9 @@
-"""A small HTML tree for assertions (the standard library's parser, no deps)."""
+"""Test helpers: a small HTML tree (the standard library's parser) and ids."""
 
+import hashlib
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 VOID = {
     "area",
@@ -107,3 +109,11 @@ def parse(html: str) -> Node:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "frontend_contract" / "operations"
+
+
+def operation_id(name: str) -> str:
+    """The persisted id of a committed operation: sha256 of the file."""
+    return hashlib.sha256((OPERATIONS / f"{name}.graphql").read_bytes()).hexdigest()

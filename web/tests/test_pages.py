@@ -4,7 +4,6 @@ The server (conftest.py) holds the demo content plus one article with every
 body block and five short notes. Assertions read the HTML as a visitor would.
 """
 
-import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -13,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from web.tests.dom import parse
+from web.tests.dom import operation_id, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path("/work/shared/seed/physical-therapy-or-personal-training.txt")
@@ -26,11 +25,6 @@ SOCIAL = [
     "Check us out on Jane App!",
 ]
 BOOKING = "https://dynamicphysicaltherapy.janeapp.com/"
-
-
-def operation_id(name: str) -> str:
-    text = (ROOT / "frontend_contract" / "operations" / f"{name}.graphql").read_bytes()
-    return hashlib.sha256(text).hexdigest()
 
 
 def seed_file() -> Path:

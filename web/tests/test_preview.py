@@ -11,8 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from web.tests.dom import parse
-from web.tests.test_pages import operation_id
+from web.tests.dom import operation_id, parse
 
 EXPIRED = (
     "This preview link is invalid or has expired. Reopen the preview from the "
