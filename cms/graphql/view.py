@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError, OperationType, execute, get_operation_ast
 
-from cms import selectors
+from cms import metrics, request_log, selectors
 from cms.graphql import cache as response_cache
 from cms.graphql import graphiql, guards, persisted, ratelimit
 from cms.graphql.errors import ErrorCode, RequestRejected
@@ -291,6 +291,7 @@ class PublicGraphQLView(GraphQLView):
             if query is None:
                 text = persisted.lookup(query_id)
                 if text is None:
+                    metrics.PERSISTED_QUERY_MISSES.inc()
                     # HTTP 200: Apollo clients then retry with the full text.
                     raise RequestRejected(
                         200,
@@ -331,6 +332,8 @@ class PublicGraphQLView(GraphQLView):
 
     def run(self, request, method: str, params: dict) -> HttpResponse:
         query, query_id, is_persisted, register = self.resolve_query(params)
+        # For the request log line and metrics (cms/request_log.py).
+        request_log.note_query(query_id, query, params["operation_name"])
         query_limit = guards.limits()["MAX_QUERY_BYTES"]
         if len(query.encode("utf-8")) > query_limit:
             raise RequestRejected(
@@ -350,6 +353,7 @@ class PublicGraphQLView(GraphQLView):
         key = self.cache_key(request, query_id, params, generation)
         if key is not None:
             body = response_cache.get_response(key)
+            request_log.note_cache(hit=body is not None)
             if body is not None:
                 return self.data_response(request, method, body, cacheable=True)
 
@@ -367,6 +371,7 @@ class PublicGraphQLView(GraphQLView):
                 "Name the operation to run (operationName): the document has "
                 "none or several, or none by that name.",
             )
+        request_log.note_operation(operation)
         if operation.operation == OperationType.SUBSCRIPTION:
             raise RequestRejected(
                 400,

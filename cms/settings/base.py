@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request id, one log line and the metrics of every request.
+    "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -325,6 +327,10 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
 if LOG_FORMAT not in LOG_FORMATS:
     raise EnvError(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+
+# Prometheus at /metrics for a scraper sending METRICS_TOKEN (off when empty;
+# cms/metrics.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # Draft preview on the headless frontend (cms/preview.py).
 PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)

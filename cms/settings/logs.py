@@ -29,8 +29,14 @@ def logging_config(log_format: str = "plain", level: str = "INFO") -> dict:
                 "defaults": {"timestamp": None},
             },
         },
+        # Records logged while a request runs carry its request_id.
+        "filters": {"request_id": {"()": "cms.request_log.RequestIdFilter"}},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": log_format}
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            }
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {

@@ -76,8 +76,18 @@ def test_a_failing_resolver_writes_one_json_line_with_its_traceback(json_log):
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     error_id = error["extensions"]["errorId"]
 
-    (record,) = records(json_log)
-    assert list(record) == ["timestamp", "level", "logger", "message", "exc_info"]
+    # The error, then the request's own line (cms.request_log), one request id.
+    record, request_line = records(json_log)
+    assert list(record) == [
+        "timestamp",
+        "level",
+        "logger",
+        "message",
+        "exc_info",
+        "request_id",
+    ]
+    assert request_line["logger"] == "cms.request"
+    assert record["request_id"] == request_line["request_id"]
     assert utc(record["timestamp"]) == timedelta(0)
     assert record["level"] == "ERROR"
     assert record["logger"] == "cms.graphql"
@@ -96,7 +106,7 @@ def test_a_500_writes_one_json_line_with_the_request_and_traceback(json_log):
     response = Client(raise_request_exception=False).get("/explode/%22q%22")
     assert response.status_code == 500
 
-    (record,) = records(json_log)
+    record, request_line = records(json_log)
     assert list(record) == [
         "timestamp",
         "level",
@@ -105,7 +115,11 @@ def test_a_500_writes_one_json_line_with_the_request_and_traceback(json_log):
         "exc_info",
         "status_code",
         "request",
+        "request_id",
     ]
+    assert request_line["logger"] == "cms.request"
+    assert request_line["status"] == 500
+    assert record["request_id"] == request_line["request_id"]
     assert utc(record["timestamp"]) == timedelta(0)
     assert record["level"] == "ERROR"
     assert record["logger"] == "django.request"
