@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz client-check test-e2e ensure-chromium serve install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
+.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ ensure-chromium:
 ## fuzz: schemathesis (GraphQL mode) against a live server; FUZZ_SECONDS bounds it
 fuzz: install-dev
 	scripts/fuzz.sh
+
+## http-audit: graphql-http's GraphQL-over-HTTP audit (pinned, npm ci) against live servers
+http-audit: install
+	scripts/http-audit/run.sh
 
 ## client-check: typed JS client example: npm ci, codegen, tsc --noEmit, operations vs a live server
 client-check: install

@@ -7,8 +7,17 @@ then the standard rules; cached) -> operation and method rules -> safelist ->
 cost -> response cache -> execution with a deadline -> error masking ->
 HTTP caching headers (ETag, 304) and security headers.
 
+The response media type follows ``Accept`` (``negotiate``), as GraphQL over
+HTTP asks: ``application/graphql-response+json`` when the client prefers it,
+with a 4xx for every GraphQL request error (parse, validation, limits, cost,
+operation, variable coercion); otherwise ``application/json``, where those
+errors are 200 (legacy clients read the body, not the status). Transport
+refusals (method, media type, body, parameters, rate limit...) keep their
+4xx under both.
+
 The view never touches ``request.session``, ``request.user`` or the CSRF token:
-an anonymous GET sets no cookie and varies on nothing but ``Origin``.
+an anonymous GET sets no cookie and varies on nothing but ``Origin`` and
+``Accept``.
 """
 
 import json
@@ -21,8 +30,10 @@ from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError, OperationType, execute, get_operation_ast
+from graphql.execution.values import get_variable_values
 
 from cms import metrics, request_log, selectors
 from cms.graphql import cache as response_cache
@@ -40,6 +51,15 @@ DB_ERRORS = (OperationalError, InterfaceError)
 PARAMETERS = ("query", "id", "operationName", "variables", "extensions")
 TEXT_HEADERS = ("X-Api-Key", "X-Preview-Token")
 _ASCII = bytes(range(128))
+
+JSON_TYPE = "application/json"
+GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json"
+# Listed in order of preference when the client weighs them equally.
+RESPONSE_TYPES = (JSON_TYPE, GRAPHQL_RESPONSE_TYPE)
+CONTENT_TYPE = {
+    JSON_TYPE: JSON_TYPE,
+    GRAPHQL_RESPONSE_TYPE: f"{GRAPHQL_RESPONSE_TYPE}; charset=utf-8",
+}
 
 
 class _ServiceUnavailable(Exception):
@@ -76,6 +96,9 @@ class PublicGraphQLView(GraphQLView):
     # replace them and let invalid documents through.
     validation_rules = guards.validation_rules(introspection=False)
 
+    # The negotiated response media type (a view instance serves one request).
+    media_type = JSON_TYPE
+
     def __init__(self, **kwargs):
         kwargs.setdefault("graphiql", settings.GRAPHQL_EXPOSE_GRAPHIQL)
         super().__init__(**kwargs)
@@ -87,6 +110,7 @@ class PublicGraphQLView(GraphQLView):
         request.session = _NoSession()
         # A malformed CSRF cookie would otherwise be replaced on the way out.
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        self.media_type = negotiate(request.headers.get("Accept", ""))
         try:
             response = self.handle(request)
         except RequestRejected as rejected:
@@ -112,6 +136,9 @@ class PublicGraphQLView(GraphQLView):
                     errorId=error_id,
                 )
             )
+        # The media type, and so the status of an error, depends on Accept:
+        # a shared cache must not hand one client's representation to another.
+        patch_vary_headers(response, ("Accept",))
         return self.secure(response)
 
     # What ``csrf_exempt`` sets, without its per-request method wrapper:
@@ -119,10 +146,13 @@ class PublicGraphQLView(GraphQLView):
     dispatch.csrf_exempt = True
 
     def rejection_response(self, rejected: RequestRejected) -> HttpResponse:
+        status = rejected.status
+        if self.media_type == JSON_TYPE and rejected.json_status is not None:
+            status = rejected.json_status
         response = HttpResponse(
             _error_body(rejected.as_error()),
-            status=rejected.status,
-            content_type="application/json",
+            status=status,
+            content_type=CONTENT_TYPE[self.media_type],
         )
         for name, value in rejected.headers.items():
             response[name] = value
@@ -133,7 +163,7 @@ class PublicGraphQLView(GraphQLView):
     def secure(response: HttpResponse) -> HttpResponse:
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "no-referrer")
-        if response.get("Content-Type", "").startswith("application/json"):
+        if response.get("Content-Type", "").startswith(RESPONSE_TYPES):
             response["Content-Security-Policy"] = JSON_CSP
         response.setdefault("Cache-Control", "no-store")
         return response
@@ -292,11 +322,14 @@ class PublicGraphQLView(GraphQLView):
                 text = persisted.lookup(query_id)
                 if text is None:
                     metrics.PERSISTED_QUERY_MISSES.inc()
-                    # HTTP 200: Apollo clients then retry with the full text.
+                    # Apollo clients then retry with the full text. A response
+                    # without data is a 4xx under graphql-response+json (404,
+                    # as Apollo Router answers); legacy clients keep the 200.
                     raise RequestRejected(
-                        200,
+                        404,
                         ErrorCode.PERSISTED_QUERY_NOT_FOUND,
                         "PersistedQueryNotFound",
+                        json_status=200,
                     )
                 return text, query_id, True, False
             if guards.sha256_hex(query) != query_id:
@@ -340,6 +373,7 @@ class PublicGraphQLView(GraphQLView):
                 400,
                 ErrorCode.QUERY_TOO_LARGE,
                 f"The query exceeds {query_limit} bytes.",
+                json_status=200,
                 limit=query_limit,
             )
         # Fast path: a response cached for this exact document, variables,
@@ -360,7 +394,7 @@ class PublicGraphQLView(GraphQLView):
         schema = self.schema.graphql_schema
         prepared = guards.prepare(schema, query, self.rules())
         if prepared.errors:
-            return self.errors_response(prepared.errors, status=400)
+            return self.errors_response(prepared.errors)
         document = prepared.document
 
         operation = get_operation_ast(document, params["operation_name"])
@@ -370,6 +404,7 @@ class PublicGraphQLView(GraphQLView):
                 ErrorCode.OPERATION_RESOLUTION_FAILURE,
                 "Name the operation to run (operationName): the document has "
                 "none or several, or none by that name.",
+                json_status=200,
             )
         request_log.note_operation(operation)
         if operation.operation == OperationType.SUBSCRIPTION:
@@ -377,6 +412,7 @@ class PublicGraphQLView(GraphQLView):
                 400,
                 ErrorCode.OPERATION_NOT_SUPPORTED,
                 "Subscriptions are not supported.",
+                json_status=200,
             )
         is_mutation = operation.operation == OperationType.MUTATION
         if is_mutation and method != "POST":
@@ -405,10 +441,17 @@ class PublicGraphQLView(GraphQLView):
                 schema, document, operation, variables, prepared.costs
             )
         except GraphQLError as error:
-            return self.errors_response([error], status=400)
+            return self.errors_response([error])
         ratelimit.count_cost(request, cost)
         if register:
             persisted.remember(query_id, query)
+        # Coerced here, not only inside execute(): a coercion failure is a
+        # request error (no data entry), whose status depends on the media type.
+        coerced = get_variable_values(
+            schema, operation.variable_definitions or (), variables
+        )
+        if isinstance(coerced, list):
+            return self.errors_response(coerced, ErrorCode.BAD_USER_INPUT)
 
         cacheable = (
             not is_mutation
@@ -465,8 +508,8 @@ class PublicGraphQLView(GraphQLView):
             raise _ServiceUnavailable()
         if errors:
             payload["errors"] = self.format_errors(errors, ErrorCode.BAD_USER_INPUT)
-        if result.data is not None or not errors:
-            payload["data"] = result.data
+        # Execution ran, so the data entry is there even when null.
+        payload["data"] = result.data
         return _json(payload), bool(errors)
 
     def format_errors(self, errors, default_code: str) -> list[dict]:
@@ -517,20 +560,28 @@ class PublicGraphQLView(GraphQLView):
             )
         return item
 
-    def errors_response(self, errors, status: int) -> HttpResponse:
-        default = ErrorCode.GRAPHQL_VALIDATION_FAILED
-        body = _json({"errors": self.format_errors(errors, default)})
-        response = HttpResponse(body, status=status, content_type="application/json")
+    def errors_response(
+        self, errors, default_code: str = ErrorCode.GRAPHQL_VALIDATION_FAILED
+    ) -> HttpResponse:
+        """A GraphQL request error: nothing ran, so there is no data entry."""
+        body = _json({"errors": self.format_errors(errors, default_code)})
+        status = 400 if self.media_type == GRAPHQL_RESPONSE_TYPE else 200
+        response = HttpResponse(
+            body, status=status, content_type=CONTENT_TYPE[self.media_type]
+        )
         response["Cache-Control"] = "no-store"
         return response
 
-    @staticmethod
-    def data_response(request, method: str, body: str, *, cacheable: bool):
-        response = HttpResponse(body, content_type="application/json")
+    def data_response(self, request, method: str, body: str, *, cacheable: bool):
+        response = HttpResponse(body, content_type=CONTENT_TYPE[self.media_type])
         if not (cacheable and method in ("GET", "HEAD")):
             response["Cache-Control"] = "no-store"
             return response
-        etag = '"' + guards.sha256_hex(body)[:40] + '"'
+        # One ETag per representation: the same body under the other media
+        # type is another representation (application/json's is unchanged).
+        digest = guards.sha256_hex(body)[:40]
+        suffix = "" if self.media_type == JSON_TYPE else "-gr"
+        etag = f'"{digest}{suffix}"'
         response["ETag"] = etag
         response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
         if _etag_matches(request.headers.get("If-None-Match", ""), etag):
@@ -539,6 +590,63 @@ class PublicGraphQLView(GraphQLView):
             not_modified["Cache-Control"] = response["Cache-Control"]
             return not_modified
         return response
+
+
+def negotiate(accept: str) -> str:
+    """The response media type for an ``Accept`` header (RFC 9110, 12.5.1).
+
+    Each type takes the weight of the most specific range naming it (exact,
+    then ``application/*``, then ``*/*``; a ``charset`` other than UTF-8 does
+    not name it). The heavier wins, then the more specific match, then the
+    one listed first; ``*/*`` alone gives ``application/json``. No ``Accept``,
+    or one that accepts neither type, gives ``application/json`` too: the
+    spec's default for legacy clients (and graphql-http's), and the spec lets
+    a server disregard an ``Accept`` it cannot satisfy rather than send 406.
+    """
+    matched = {}  # media type -> (specificity, -position, weight)
+    for position, item in enumerate(accept.split(",")):
+        media, *params = item.split(";")
+        media = media.strip().lower()
+        weight, usable = 1.0, True
+        for param in params:
+            name, _, value = param.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"').lower()
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    usable = False
+                usable = usable and 0.0 <= weight <= 1.0  # False for NaN too
+            elif name == "charset" and value not in ("utf-8", "utf8"):
+                usable = False
+        if not usable:
+            continue
+        for candidate in RESPONSE_TYPES:
+            specificity = _specificity(media, candidate)
+            if specificity is None:
+                continue
+            rank = (specificity, -position)
+            if candidate not in matched or rank > matched[candidate][:2]:
+                matched[candidate] = (*rank, weight)
+    choice, best = JSON_TYPE, None
+    for candidate in RESPONSE_TYPES:
+        if candidate not in matched:
+            continue
+        specificity, position, weight = matched[candidate]
+        score = (weight, specificity, position)
+        if weight > 0 and (best is None or score > best):
+            choice, best = candidate, score
+    return choice
+
+
+def _specificity(media_range: str, media_type: str) -> int | None:
+    if media_range == media_type:
+        return 2
+    if media_range == media_type.split("/")[0] + "/*":
+        return 1
+    if media_range == "*/*":
+        return 0
+    return None
 
 
 def _invalid_unicode(where: str) -> RequestRejected:
