@@ -10,6 +10,7 @@ from cms.env import (
     EnvError,
     env_bool,
     env_database,
+    env_float,
     env_int,
     env_list,
     env_redis_url,
@@ -328,9 +329,20 @@ if LOG_FORMAT not in LOG_FORMATS:
     raise EnvError(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 
-# Prometheus at /metrics for a scraper sending METRICS_TOKEN (off when empty;
-# cms/metrics.py).
+# Observability: Prometheus at /metrics for a scraper sending METRICS_TOKEN
+# (off when empty; cms/metrics.py); Sentry when SENTRY_DSN is set
+# (cms/sentry.py: no personal data, tokens or bodies leave the process).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from cms.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # Draft preview on the headless frontend (cms/preview.py).
 PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)
