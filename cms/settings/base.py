@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
     )
+# manage.py migrate waits at most this long for a lock, with no statement
+# timeout (cms/management/commands/migrate.py).
+DB_MIGRATION_LOCK_TIMEOUT_MS = env_int("DB_MIGRATION_LOCK_TIMEOUT_MS", 10000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
