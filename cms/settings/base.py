@@ -17,6 +17,7 @@ from cms.env import (
     env_str,
     env_url,
 )
+from cms.settings.email import email_settings
 from cms.settings.logs import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -338,6 +339,35 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
 if LOG_FORMAT not in LOG_FORMATS:
     raise EnvError(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+
+# Email: moderation notices (submitted, approved, rejected) and error mails.
+# EMAIL_URL (smtp://user:password@host:587?tls=true) or the EMAIL_HOST group.
+_email = email_settings(
+    env_str("EMAIL_URL"),
+    host=env_str("EMAIL_HOST"),
+    port=env_int("EMAIL_PORT", 0),
+    user=env_str("EMAIL_HOST_USER"),
+    password=env_str("EMAIL_HOST_PASSWORD"),
+    use_tls=env_bool("EMAIL_USE_TLS", False),
+    use_ssl=env_bool("EMAIL_USE_SSL", False),
+)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cms@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env_str(
+    "MODERATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
+)
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_bool(
+    "MODERATION_NOTIFY_SUPERUSERS", True
+)
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 
 # Observability: Prometheus at /metrics for a scraper sending METRICS_TOKEN
 # (off when empty; cms/metrics.py); Sentry when SENTRY_DSN is set

@@ -3,6 +3,7 @@
 from cms.env import EnvError, env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
+from .base import REDIS_URL
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -11,6 +12,16 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise EnvError("ALLOWED_HOSTS must be set in production (comma-separated)")
+# Rate limits, persisted queries and the response cache live in the default
+# cache: several processes must share it, or each counts and caches alone.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
+MULTI_HOST = env_bool("MULTI_HOST", False)
+if (WEB_CONCURRENCY > 1 or MULTI_HOST) and not REDIS_URL:
+    raise EnvError(
+        "REDIS_URL must be set in production when WEB_CONCURRENCY > 1 or "
+        "MULTI_HOST is true (rate limits, persisted queries and the response "
+        "cache must be shared)"
+    )
 GRAPHQL_EXPOSE_GRAPHIQL = False
 GRAPHQL_INTROSPECTION = False
 
