@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
+.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -77,11 +77,17 @@ http-audit: install
 client-check: install
 	scripts/client-check.sh
 
-## serve: production settings under gunicorn, static files via whitenoise
+## serve: production settings under gunicorn (deploy/gunicorn.conf.py), static files via whitenoise
+## (WEB_CONCURRENCY defaults to 2 with REDIS_URL, else 1: production needs Redis for more)
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	DJANGO_SETTINGS_MODULE=cms.settings.production HOST=$(HOST) PORT=$(PORT) \
+		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-$(if $(REDIS_URL),2,1)} \
+		$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
+## procfile-smoke: deploy/Procfile under honcho (release, then web), production settings
+procfile-smoke: install-dev
+	scripts/procfile-smoke.sh
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
 	$(PIP) install --quiet -r requirements-bench.txt
