@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
+.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,10 @@ serve: install
 ## procfile-smoke: deploy/Procfile under honcho (release, then web), production settings
 procfile-smoke: install-dev
 	scripts/procfile-smoke.sh
+
+## multihost: two web processes sharing PostgreSQL, Redis and S3 (moto): publish, rate limit, APQ, media
+multihost: install-dev
+	$(PY) scripts/multihost.py
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
 	$(PIP) install --quiet -r requirements-bench.txt
