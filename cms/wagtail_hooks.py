@@ -12,6 +12,4 @@ hooks.register("construct_homepage_panels", add_dashboard_panels)
 
 # Documents on object storage: a signed, expiring URL. Order 100: after
 # Wagtail's collection privacy check (order 0).
-hooks.register(
-    "before_serve_document", serve_document_from_object_storage, order=100
-)
+hooks.register("before_serve_document", serve_document_from_object_storage, order=100)
