@@ -26,11 +26,12 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import InterfaceError, OperationalError, connection, transaction
+
+from cms.graphql.config import graphql_settings
 
 logger = logging.getLogger("cms.graphql")
 
@@ -181,7 +182,7 @@ def response_key(
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "GRAPHQL_RESPONSE_CACHE", True))
+    return graphql_settings().response_cache
 
 
 class LocalCopies:
@@ -252,13 +253,13 @@ def get_response(key: str) -> str | None:
     if shared:
         # Wall clock across processes; the copy lives no longer than the entry.
         age = time.time() - stored_at
-        remaining = settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT - max(age, 0)
+        remaining = graphql_settings().response_cache_timeout - max(age, 0)
         local_copies.set(key, body, time.monotonic() + remaining)
     return body
 
 
 def set_response(key: str, body: str) -> None:
-    timeout = settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT
+    timeout = graphql_settings().response_cache_timeout
     try:
         _cache().set(key, (time.time(), body), timeout=timeout)
     except Exception:

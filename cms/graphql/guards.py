@@ -16,7 +16,6 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -35,28 +34,19 @@ from graphql import (
 from graphql.execution import ExecutionContext
 from graphql.language import Visitor, ast
 
+from cms.graphql.config import Limits, graphql_settings
 from cms.graphql.errors import DeadlineExceeded, ErrorCode
 
-DEFAULT_LIMITS = {
-    "MAX_BODY_BYTES": 128 * 1024,
-    "MAX_QUERY_BYTES": 32 * 1024,
-    "MAX_TOKENS": 5000,
-    "MAX_DEPTH": 15,
-    "MAX_ALIASES": 50,
-    "MAX_FIELDS": 2000,
-    "MAX_DIRECTIVES": 50,
-    "MAX_COST": 25000,
-}
 DEFAULT_LIST_SIZE = 10
 
 
-def limits() -> dict:
-    return {**DEFAULT_LIMITS, **getattr(settings, "GRAPHQL_LIMITS", {})}
+def limits() -> Limits:
+    return graphql_settings().limits
 
 
 def production_mode() -> bool:
     """Introspection, suggestions and raw errors need DEBUG and the flag."""
-    return not (settings.DEBUG and getattr(settings, "GRAPHQL_INTROSPECTION", False))
+    return graphql_settings().production
 
 
 def sha256_hex(text: str) -> str:
@@ -137,25 +127,34 @@ class QueryLimitsRule(ValidationRule):
             metrics = walker.selection_set(definition.selection_set, ())
             metrics.directives += len(definition.directives or ())
             checks = (
-                (metrics.depth, "MAX_DEPTH", ErrorCode.QUERY_TOO_DEEP, "depth"),
-                (metrics.aliases, "MAX_ALIASES", ErrorCode.TOO_MANY_ALIASES, "aliases"),
-                (metrics.fields, "MAX_FIELDS", ErrorCode.TOO_MANY_FIELDS, "fields"),
+                (metrics.depth, bounds.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth"),
+                (
+                    metrics.aliases,
+                    bounds.max_aliases,
+                    ErrorCode.TOO_MANY_ALIASES,
+                    "aliases",
+                ),
+                (
+                    metrics.fields,
+                    bounds.max_fields,
+                    ErrorCode.TOO_MANY_FIELDS,
+                    "fields",
+                ),
                 (
                     metrics.directives,
-                    "MAX_DIRECTIVES",
+                    bounds.max_directives,
                     ErrorCode.TOO_MANY_DIRECTIVES,
                     "directives",
                 ),
             )
-            for value, key, code, what in checks:
-                if value > bounds[key]:
+            for value, bound, code, what in checks:
+                if value > bound:
                     self.report_error(
                         coded(
-                            f"Operation has {value} {what}; "
-                            f"the limit is {bounds[key]}.",
+                            f"Operation has {value} {what}; the limit is {bound}.",
                             code,
                             definition,
-                            limit=bounds[key],
+                            limit=bound,
                         )
                     )
         return self.BREAK
@@ -227,7 +226,7 @@ class DocumentCache:
         return len(self._items)
 
 
-document_cache = DocumentCache(getattr(settings, "GRAPHQL_DOCUMENT_CACHE_SIZE", 512))
+document_cache = DocumentCache(graphql_settings().document_cache_size)
 
 
 def _parse(query: str, max_tokens: int) -> Prepared:
@@ -265,16 +264,11 @@ def _with_code(error: GraphQLError, code: str) -> GraphQLError:
 def prepare(schema, query: str, rules: tuple) -> Prepared:
     """Parse and validate ``query``; a repeated query skips both."""
     bounds = limits()
-    key = (
-        sha256_hex(query),
-        id(schema),
-        rules,
-        tuple(sorted(bounds.items())),
-    )
+    key = (sha256_hex(query), id(schema), rules, bounds)
     cached = document_cache.get(key)
     if cached is not None:
         return cached
-    prepared = _parse(query, bounds["MAX_TOKENS"])
+    prepared = _parse(query, bounds.max_tokens)
     if prepared.document is not None:
         prepared = Prepared(
             prepared.document,
@@ -428,7 +422,7 @@ def check_cost(schema, document, operation, variables, memo=None) -> int:
         cost = estimate_cost(schema, document, operation, variables)
     else:
         cost = _memoised_cost(schema, document, operation, variables, memo)
-    bound = limits()["MAX_COST"]
+    bound = limits().max_cost
     if cost > bound:
         raise coded(
             f"Query cost {cost} exceeds the limit of {bound}.",
@@ -499,7 +493,7 @@ class SyncExecutionContext(ExecutionContext):
 
 
 def deadline_from_settings() -> float | None:
-    timeout_ms = getattr(settings, "GRAPHQL_REQUEST_TIMEOUT_MS", 10000)
-    if timeout_ms is None or timeout_ms <= 0:
+    timeout_ms = graphql_settings().request_timeout_ms
+    if timeout_ms is None:
         return None
     return _clock() + timeout_ms / 1000

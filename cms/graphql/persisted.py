@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import caches
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
+from cms.graphql.config import graphql_settings
 from cms.graphql.guards import sha256_hex
 
 logger = logging.getLogger("cms.graphql")
@@ -69,7 +69,7 @@ def _registry(directory: str) -> dict[str, str]:
 
 
 def registry() -> dict[str, str]:
-    return _registry(str(settings.GRAPHQL_OPERATIONS_DIR))
+    return _registry(str(graphql_settings().operations_dir))
 
 
 def reload_registry() -> dict[str, str]:
@@ -78,7 +78,7 @@ def reload_registry() -> dict[str, str]:
 
 
 def safelist_enabled() -> bool:
-    return bool(getattr(settings, "GRAPHQL_SAFELIST", False))
+    return graphql_settings().safelist
 
 
 def lookup(query_id: str) -> str | None:
@@ -99,7 +99,7 @@ def remember(query_id: str, text: str) -> None:
         return
     try:
         caches["default"].set(
-            APQ_PREFIX + query_id, text, timeout=settings.GRAPHQL_APQ_TIMEOUT
+            APQ_PREFIX + query_id, text, timeout=graphql_settings().apq_timeout
         )
     except Exception:
         logger.warning("APQ cache write failed", exc_info=True)

@@ -26,7 +26,6 @@ import re
 import uuid
 from urllib.parse import parse_qsl, quote_from_bytes
 
-from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -38,6 +37,7 @@ from graphql.execution.values import get_variable_values
 from cms import metrics, request_log, selectors
 from cms.graphql import cache as response_cache
 from cms.graphql import graphiql, guards, persisted, ratelimit
+from cms.graphql.config import graphql_settings
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
@@ -100,7 +100,7 @@ class PublicGraphQLView(GraphQLView):
     media_type = JSON_TYPE
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("graphiql", settings.GRAPHQL_EXPOSE_GRAPHIQL)
+        kwargs.setdefault("graphiql", graphql_settings().expose_graphiql)
         super().__init__(**kwargs)
 
     # --- HTTP ------------------------------------------------------------
@@ -229,7 +229,7 @@ class PublicGraphQLView(GraphQLView):
         return self.check_params(data)
 
     def read_json_body(self, request):
-        limit = guards.limits()["MAX_BODY_BYTES"]
+        limit = guards.limits().max_body_bytes
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -367,7 +367,7 @@ class PublicGraphQLView(GraphQLView):
         query, query_id, is_persisted, register = self.resolve_query(params)
         # For the request log line and metrics (cms/request_log.py).
         request_log.note_query(query_id, query, params["operation_name"])
-        query_limit = guards.limits()["MAX_QUERY_BYTES"]
+        query_limit = guards.limits().max_query_bytes
         if len(query.encode("utf-8")) > query_limit:
             raise RequestRejected(
                 400,
@@ -382,7 +382,7 @@ class PublicGraphQLView(GraphQLView):
         # Read once: it keys both the response cache and the visibility
         # snapshot (cms.selectors).
         generation = None
-        if response_cache.enabled() or settings.PUBLIC_VISIBILITY_CACHE:
+        if response_cache.enabled() or graphql_settings().visibility_cache:
             generation = response_cache.current_generation()
         key = self.cache_key(request, query_id, params, generation)
         if key is not None:
@@ -475,7 +475,8 @@ class PublicGraphQLView(GraphQLView):
     def cache_key(request, query_id: str, params: dict, generation) -> str | None:
         if not response_cache.enabled() or request.headers.get("X-Preview-Token"):
             return None
-        if settings.BENCH_ENDPOINTS and request.headers.get("X-Bench-Bypass-Cache"):
+        bench = graphql_settings().bench_endpoints
+        if bench and request.headers.get("X-Bench-Bypass-Cache"):
             return None  # make bench measures uncached requests this way
         if generation is None:
             return None
@@ -583,7 +584,8 @@ class PublicGraphQLView(GraphQLView):
         suffix = "" if self.media_type == JSON_TYPE else "-gr"
         etag = f'"{digest}{suffix}"'
         response["ETag"] = etag
-        response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
+        max_age = graphql_settings().cache_max_age
+        response["Cache-Control"] = f"public, max-age={max_age}"
         if _etag_matches(request.headers.get("If-None-Match", ""), etag):
             not_modified = HttpResponse(status=304)
             not_modified["ETag"] = etag
@@ -718,7 +720,7 @@ def query_string_params(request) -> dict:
             text,
             keep_blank_values=True,
             errors="surrogateescape",
-            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            max_num_fields=graphql_settings().max_query_string_fields,
         )
     except ValueError:
         raise RequestRejected(
