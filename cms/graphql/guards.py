@@ -14,14 +14,11 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
@@ -36,6 +33,7 @@ from graphql.language import Visitor, ast
 
 from cms.graphql.config import Limits, graphql_settings
 from cms.graphql.errors import DeadlineExceeded, ErrorCode
+from cms.graphql.walk import SelectionFold, fragments_of
 
 DEFAULT_LIST_SIZE = 10
 
@@ -60,72 +58,60 @@ def coded(message: str, code: str, node=None, **extensions) -> GraphQLError:
 # --- document metrics -------------------------------------------------------
 
 
-@dataclass
-class _Metrics:
+@dataclass(frozen=True)
+class Metrics:
     depth: int = 0
     aliases: int = 0
     fields: int = 0
     directives: int = 0
 
 
-@dataclass
-class _Walker:
-    """Measures selection sets with fragments expanded (memoised per name)."""
+class MetricsFold(SelectionFold[Metrics]):
+    """Depth, aliases, fields and directives of a selection set."""
 
-    fragments: dict
-    memo: dict = field(default_factory=dict)
+    def empty(self) -> Metrics:
+        return Metrics()
 
-    def selection_set(self, node, stack: tuple) -> _Metrics:
-        total = _Metrics()
-        if node is None:
-            return total
-        for selection in node.selections:
-            total.directives += len(selection.directives or ())
-            if isinstance(selection, FieldNode):
-                child = self.selection_set(selection.selection_set, stack)
-                total.fields += 1 + child.fields
-                total.aliases += (1 if selection.alias else 0) + child.aliases
-                total.directives += child.directives
-                total.depth = max(total.depth, 1 + child.depth)
-            else:
-                child = self._fragment_like(selection, stack)
-                total.fields += child.fields
-                total.aliases += child.aliases
-                total.directives += child.directives
-                total.depth = max(total.depth, child.depth)
-        return total
+    def add(self, total: Metrics, part: Metrics) -> Metrics:
+        return Metrics(
+            max(total.depth, part.depth),
+            total.aliases + part.aliases,
+            total.fields + part.fields,
+            total.directives + part.directives,
+        )
 
-    def _fragment_like(self, selection, stack: tuple) -> _Metrics:
-        if isinstance(selection, InlineFragmentNode):
-            return self.selection_set(selection.selection_set, stack)
-        name = selection.name.value
-        fragment = self.fragments.get(name)
-        if fragment is None or name in stack:
-            # Unknown fragment or a cycle: the standard rules report it.
-            return _Metrics()
-        if name not in self.memo:
-            metrics = self.selection_set(fragment.selection_set, (*stack, name))
-            metrics.directives += len(fragment.directives or ())
-            self.memo[name] = metrics
-        return self.memo[name]
+    def field(self, node: FieldNode, scope, stack: tuple) -> Metrics:
+        child = self.fold(node.selection_set, scope, stack)
+        return Metrics(
+            1 + child.depth,
+            (1 if node.alias else 0) + child.aliases,
+            1 + child.fields,
+            len(node.directives or ()) + child.directives,
+        )
+
+    def fragment(self, node, contents: Metrics) -> Metrics:
+        return _with_directives(contents, node)
+
+    def definition(self, node, contents: Metrics) -> Metrics:
+        return _with_directives(contents, node)
+
+
+def _with_directives(metrics: Metrics, node) -> Metrics:
+    count = len(node.directives or ())
+    return replace(metrics, directives=metrics.directives + count)
 
 
 class QueryLimitsRule(ValidationRule):
     """Depth, aliases (``__typename`` included), fields and directives."""
 
     def enter_document(self, node: ast.DocumentNode, *_args):
-        fragments = {
-            d.name.value: d
-            for d in node.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
-        walker = _Walker(fragments)
+        walker = MetricsFold(fragments_of(node))
         bounds = limits()
         for definition in node.definitions:
             if not isinstance(definition, OperationDefinitionNode):
                 continue
-            metrics = walker.selection_set(definition.selection_set, ())
-            metrics.directives += len(definition.directives or ())
+            metrics = walker.fold(definition.selection_set)
+            metrics = _with_directives(metrics, definition)
             checks = (
                 (metrics.depth, bounds.max_depth, ErrorCode.QUERY_TOO_DEEP, "depth"),
                 (
@@ -293,74 +279,68 @@ def _validate(schema, document, rules: tuple) -> tuple:
 # --- cost ---------------------------------------------------------------------
 
 
-def estimate_cost(schema, document, operation, variables: dict | None) -> int:
+class CostFold(SelectionFold[int]):
     """Fields count 1 each; a field with a ``limit`` argument multiplies its
-    children by the limit asked for (or the argument's default)."""
-    fragments = {
-        d.name.value: d
-        for d in document.definitions
-        if isinstance(d, FragmentDefinitionNode)
-    }
-    variables = variables or {}
-    var_defaults = {
-        v.variable.name.value: v.default_value
-        for v in operation.variable_definitions or ()
-    }
-    memo: dict = {}
+    children by the limit asked for (or the argument's default). The scope
+    is the parent type; a selection on an unknown type costs nothing."""
 
-    def limit_value(node: FieldNode, field_def) -> int:
-        argument = field_def.args.get("limit")
+    def __init__(self, schema, fragments, variables: dict, var_defaults: dict):
+        super().__init__(fragments)
+        self.schema = schema
+        self.variables = variables
+        self.var_defaults = var_defaults
+
+    def empty(self) -> int:
+        return 0
+
+    def add(self, total: int, part: int) -> int:
+        return total + part
+
+    def fold(self, selection_set, scope=None, stack: tuple = ()) -> int:
+        if scope is None:
+            return 0
+        return super().fold(selection_set, scope, stack)
+
+    def scope_of(self, type_condition, scope):
+        if type_condition is None:
+            return scope
+        return self.schema.get_type(type_condition.name.value)
+
+    def field(self, node: FieldNode, scope, stack: tuple) -> int:
+        field_def = (getattr(scope, "fields", None) or {}).get(node.name.value)
+        if field_def is None:
+            return 1
+        child_type = get_named_type(field_def.type)
+        children = self.fold(node.selection_set, child_type, stack)
+        if "limit" in field_def.args:
+            children *= self.limit_value(node, field_def)
+        return 1 + children
+
+    def limit_value(self, node: FieldNode, field_def) -> int:
         value = None
         for arg in node.arguments or ():
             if arg.name.value == "limit":
-                value = _literal(arg.value, variables, var_defaults)
+                value = _literal(arg.value, self.variables, self.var_defaults)
         if value is None:
-            value = argument.default_value
+            value = field_def.args["limit"].default_value
         if isinstance(value, bool) or not isinstance(value, int):
             return DEFAULT_LIST_SIZE
         return max(value, 0)
 
-    def selection_cost(selection_set, parent_type, stack: tuple) -> int:
-        if selection_set is None or parent_type is None:
-            return 0
-        total = 0
-        fields = getattr(parent_type, "fields", None) or {}
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                field_def = fields.get(selection.name.value)
-                if field_def is None:
-                    total += 1
-                    continue
-                child_type = get_named_type(field_def.type)
-                children = selection_cost(selection.selection_set, child_type, stack)
-                if "limit" in field_def.args:
-                    children *= limit_value(selection, field_def)
-                total += 1 + children
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = (
-                    schema.get_type(condition.name.value) if condition else parent_type
-                )
-                total += selection_cost(selection.selection_set, target, stack)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is None or name in stack:
-                    continue
-                if name not in memo:
-                    target = schema.get_type(fragment.type_condition.name.value)
-                    memo[name] = selection_cost(
-                        fragment.selection_set, target, (*stack, name)
-                    )
-                total += memo[name]
-        return total
 
+def estimate_cost(schema, document, operation, variables: dict | None) -> int:
+    """The cost of ``operation`` (see ``CostFold``) with ``variables``."""
+    var_defaults = {
+        v.variable.name.value: v.default_value
+        for v in operation.variable_definitions or ()
+    }
+    walker = CostFold(schema, fragments_of(document), variables or {}, var_defaults)
     root = {
         OperationType.QUERY: schema.query_type,
         OperationType.MUTATION: schema.mutation_type,
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
-    return selection_cost(operation.selection_set, root, ())
+    return walker.fold(operation.selection_set, root)
 
 
 def _literal(node, variables: dict, var_defaults: dict):
