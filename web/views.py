@@ -72,7 +72,10 @@ def frame_ancestors() -> str:
     admin = _origin(getattr(settings, "WAGTAILADMIN_BASE_URL", ""))
     if admin:
         sources.append(admin)
-    return " ".join(sources)
+    if settings.DEBUG:
+        # make run: the admin may be open as localhost or 127.0.0.1, any port.
+        sources += ["http://localhost:*", "http://127.0.0.1:*"]
+    return " ".join(dict.fromkeys(sources))
 
 
 def _finish(response, *, private=False):

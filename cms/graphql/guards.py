@@ -447,7 +447,6 @@ def mentions_preview(document) -> bool:
 # --- execution deadline -----------------------------------------------------
 
 _clock = time.monotonic
-DEADLINE_ATTR = "graphql_deadline"
 
 
 def _never_awaitable(_value) -> bool:
@@ -459,14 +458,14 @@ class SyncExecutionContext(ExecutionContext):
 
     Every resolver is synchronous, so no result is ever awaitable: graphql-core
     would otherwise test each resolved value for one. The request deadline
-    (``DEADLINE_ATTR`` on the context) is checked before each object's fields
+    (``RequestContext.deadline``) is checked before each object's fields
     resolve, rather than by a middleware wrapped around every field.
     """
 
     is_awaitable = staticmethod(_never_awaitable)
 
     def execute_fields(self, parent_type, source_value, path, fields):
-        deadline = getattr(self.context_value, DEADLINE_ATTR, None)
+        deadline = getattr(self.context_value, "deadline", None)
         if deadline is not None and _clock() >= deadline:
             raise DeadlineExceeded("The request took too long and was stopped.")
         return super().execute_fields(parent_type, source_value, path, fields)

@@ -38,6 +38,7 @@ from cms import metrics, request_log, selectors
 from cms.graphql import cache as response_cache
 from cms.graphql import graphiql, guards, persisted, ratelimit
 from cms.graphql.config import graphql_settings
+from cms.graphql.context import RequestContext
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
@@ -488,10 +489,13 @@ class PublicGraphQLView(GraphQLView):
             request.get_host(),
         )
 
+    def get_context(self, request) -> RequestContext:
+        return RequestContext(request, deadline=guards.deadline_from_settings())
+
     def execute_operation(self, request, schema, document, variables, name):
         production = guards.production_mode()
         context = self.get_context(request)
-        setattr(context, guards.DEADLINE_ATTR, guards.deadline_from_settings())
+        context.visibility = selectors.visibility()  # the request's scoped one
         result = execute(
             schema,
             document,

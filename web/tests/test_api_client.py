@@ -43,6 +43,11 @@ def test_an_api_that_does_not_answer_gets_a_clear_503(client, settings):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "no-store"
+    # Outside DEBUG only this site and the admin's origin may frame it.
+    assert response["Content-Security-Policy"] == (
+        "frame-ancestors 'self' http://localhost:8000; object-src 'none'; "
+        "base-uri 'self'"
+    )
     assert [h.text for h in parse(response.content.decode()).find_all("h1")] == [
         "Content is unavailable"
     ]

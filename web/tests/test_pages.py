@@ -94,8 +94,8 @@ def test_pages_are_cacheable_set_no_cookie_and_may_be_framed_by_the_admin(
     assert response.headers["Cache-Control"] == "public, max-age=60"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["Content-Security-Policy"] == (
-        "frame-ancestors 'self' http://localhost:8000; object-src 'none'; "
-        "base-uri 'self'"
+        "frame-ancestors 'self' http://localhost:8000 http://localhost:* "
+        "http://127.0.0.1:*; object-src 'none'; base-uri 'self'"
     )
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.headers.get("Vary", "")
