@@ -57,6 +57,11 @@ class ErrorCode:
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
 
 
+def coded(message: str, code: str, node=None, **extensions) -> GraphQLError:
+    """A GraphQL error with ``extensions.code`` (a document refused)."""
+    return GraphQLError(message, node, extensions={"code": code, **extensions})
+
+
 class ApiError(GraphQLError):
     """An error caused by the request, reported to the client as is."""
 

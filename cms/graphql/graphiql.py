@@ -12,7 +12,7 @@ import json
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from cms.graphql import guards
+from cms.graphql.config import graphql_settings
 
 TEMPLATE = "cms/graphiql.html"
 # The one relaxation, measured in Chromium: GraphiQL's dialogs (settings,
@@ -54,7 +54,7 @@ def is_wanted(request, *, enabled: bool, wants_html: bool) -> bool:
     """A browser's plain GET of the endpoint, outside production mode."""
     return (
         enabled
-        and not guards.production_mode()
+        and not graphql_settings().production
         and "raw" not in request.GET
         and wants_html
         and not request.GET.get("query")

@@ -7,6 +7,7 @@ register further ids in the shared cache, unless ``GRAPHQL_SAFELIST`` is on:
 then only registry operations (and ``{ __typename }`` probes) may run.
 """
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
@@ -16,12 +17,16 @@ from django.core.cache import caches
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
 from cms.graphql.config import graphql_settings
-from cms.graphql.guards import sha256_hex
 
 logger = logging.getLogger("cms.graphql")
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 APQ_PREFIX = "gql:apq:"
+
+
+def sha256_hex(text: str) -> str:
+    """An operation's id: the sha256 hex digest of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class OperationFileError(ValueError):

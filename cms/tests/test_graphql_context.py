@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from cms import selectors
 from cms.graphql.context import FEATURED_TRAINERS, RequestContext
+from cms.graphql.pipeline import execute
 from cms.graphql.view import PublicGraphQLView
 
 SEEN = {}
@@ -41,8 +42,11 @@ def _forget_seen():
     SEEN.clear()
 
 
-def test_resolvers_get_a_request_context_that_reads_as_the_request(settings):
+def test_resolvers_get_a_request_context_that_reads_as_the_request(
+    settings, monkeypatch
+):
     settings.GRAPHQL_REQUEST_TIMEOUT_MS = 2000
+    monkeypatch.setattr(execute, "_clock", lambda: 50.0)
 
     request, body = run("{ token }", HTTP_X_PREVIEW_TOKEN="abc")
 
@@ -52,8 +56,8 @@ def test_resolvers_get_a_request_context_that_reads_as_the_request(settings):
     assert context.request is request
     assert isinstance(context, HttpRequest)
     assert context.build_absolute_uri("/x") == "http://testserver/x"
-    assert context.deadline is not None
-    assert context.visibility is not None
+    assert context.deadline == 52.0
+    assert isinstance(context.visibility, selectors.Visibility)
     assert context.loaders == {}
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from cms.graphql.guards import sha256_hex
+from cms.graphql.persisted import sha256_hex
 
 pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
 

@@ -16,7 +16,8 @@ import pytest
 from django.test import RequestFactory
 from graphql import GraphQLError
 
-from cms.graphql.view import PublicGraphQLView, negotiate
+from cms.graphql.pipeline.transport import negotiate
+from cms.graphql.view import PublicGraphQLView
 from cms.tests import graphql_schema
 
 pytestmark = [pytest.mark.urls("cms.tests.graphql_urls"), pytest.mark.django_db]

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from cms import metrics
-from cms.graphql.guards import sha256_hex
+from cms.graphql.persisted import sha256_hex
 from cms.tests.test_settings_defaults import ROOT
 
 pytestmark = pytest.mark.django_db

@@ -1,59 +1,32 @@
-"""Limits checked before a document executes, and the parsed-document cache.
+"""Step 5, limits and cost; and the limit rules that run inside validation.
 
-Order for a request: size of the query text, then ``parse`` with a token cap,
-then validation (the cheap limit rules first, graphql-core's standard rules
-only if those pass), then the cost estimate with the request's variables.
-Every refusal is a ``GraphQLError`` with a stable ``extensions.code``.
-
-The limit rules expand fragments themselves, memoising each fragment, so a
-fragment bomb costs linear time; unknown fragments and fragment cycles are
-skipped here and reported by the standard rules as ordinary validation errors.
+The limit rules (``QueryLimitsRule``: depth, aliases with ``__typename``,
+fields, directives) run in step 4, before graphql-core's standard rules,
+cached with the document. The cost estimate (``CostFold``) runs here with
+the request's variables, memoised per document and limit values. Both fold
+the document with the one fragment walker (``cms.graphql.walk``). Every
+refusal is a ``GraphQLError`` with a stable ``extensions.code``.
 """
 
-import hashlib
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from graphql import (
     FieldNode,
-    GraphQLError,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
     get_named_type,
-    parse,
     specified_rules,
-    validate,
     visit,
 )
-from graphql.execution import ExecutionContext
 from graphql.language import Visitor, ast
 
-from cms.graphql.config import Limits, graphql_settings
-from cms.graphql.errors import DeadlineExceeded, ErrorCode
+from cms.graphql import ratelimit
+from cms.graphql.config import graphql_settings
+from cms.graphql.errors import ErrorCode, coded
 from cms.graphql.walk import SelectionFold, fragments_of
 
 DEFAULT_LIST_SIZE = 10
-
-
-def limits() -> Limits:
-    return graphql_settings().limits
-
-
-def production_mode() -> bool:
-    """Introspection, suggestions and raw errors need DEBUG and the flag."""
-    return graphql_settings().production
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def coded(message: str, code: str, node=None, **extensions) -> GraphQLError:
-    return GraphQLError(message, node, extensions={"code": code, **extensions})
-
 
 # --- document metrics -------------------------------------------------------
 
@@ -106,7 +79,7 @@ class QueryLimitsRule(ValidationRule):
 
     def enter_document(self, node: ast.DocumentNode, *_args):
         walker = MetricsFold(fragments_of(node))
-        bounds = limits()
+        bounds = graphql_settings().limits
         for definition in node.definitions:
             if not isinstance(definition, OperationDefinitionNode):
                 continue
@@ -167,113 +140,6 @@ def validation_rules(introspection: bool) -> tuple:
     """The standard rules plus ours: never a replacement for the standard set."""
     extra = () if introspection else (NoIntrospectionRule,)
     return (*specified_rules, *GUARD_RULES, *extra)
-
-
-# --- parse + validate, cached -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Prepared:
-    document: ast.DocumentNode | None
-    errors: tuple
-    # Worked out once per document (see ``mentions_preview``).
-    mentions_preview: bool = False
-    # Costs already estimated for this document (see ``check_cost``).
-    costs: dict = field(default_factory=dict, compare=False, repr=False)
-
-
-class DocumentCache:
-    """A bounded LRU of parsed and validated documents, shared by threads."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-document_cache = DocumentCache(graphql_settings().document_cache_size)
-
-
-def _parse(query: str, max_tokens: int) -> Prepared:
-    try:
-        return Prepared(parse(query, max_tokens=max_tokens), ())
-    except GraphQLError as error:
-        if "tokens. Parsing aborted" in error.message:
-            code = ErrorCode.TOO_MANY_TOKENS
-        elif "nested too deeply" in error.message:
-            code = ErrorCode.QUERY_TOO_DEEP
-        else:
-            code = ErrorCode.GRAPHQL_PARSE_FAILED
-        return Prepared(None, (_with_code(error, code),))
-    except RecursionError:
-        return Prepared(
-            None,
-            (coded("Document is nested too deeply.", ErrorCode.QUERY_TOO_DEEP),),
-        )
-
-
-def _with_code(error: GraphQLError, code: str) -> GraphQLError:
-    if (error.extensions or {}).get("code"):
-        return error
-    return GraphQLError(
-        error.message,
-        error.nodes,
-        error.source,
-        error.positions,
-        error.path,
-        error.original_error,
-        {**(error.extensions or {}), "code": code},
-    )
-
-
-def prepare(schema, query: str, rules: tuple) -> Prepared:
-    """Parse and validate ``query``; a repeated query skips both."""
-    bounds = limits()
-    key = (sha256_hex(query), id(schema), rules, bounds)
-    cached = document_cache.get(key)
-    if cached is not None:
-        return cached
-    prepared = _parse(query, bounds.max_tokens)
-    if prepared.document is not None:
-        prepared = Prepared(
-            prepared.document,
-            _validate(schema, prepared.document, rules),
-            mentions_preview(prepared.document),
-        )
-    document_cache.put(key, prepared)
-    return prepared
-
-
-def _validate(schema, document, rules: tuple) -> tuple:
-    # The limit rules run alone first: graphql-core's standard rules (the
-    # overlapping-fields check above all) are what a hostile document targets.
-    guards = tuple(r for r in rules if r in GUARD_RULES)
-    others = tuple(r for r in rules if r not in GUARD_RULES)
-    errors = validate(schema, document, guards) if guards else []
-    if not errors:
-        errors = validate(schema, document, others, max_errors=20)
-    return tuple(_with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
 
 
 # --- cost ---------------------------------------------------------------------
@@ -402,7 +268,7 @@ def check_cost(schema, document, operation, variables, memo=None) -> int:
         cost = estimate_cost(schema, document, operation, variables)
     else:
         cost = _memoised_cost(schema, document, operation, variables, memo)
-    bound = limits().max_cost
+    bound = graphql_settings().limits.max_cost
     if cost > bound:
         raise coded(
             f"Query cost {cost} exceeds the limit of {bound}.",
@@ -414,65 +280,10 @@ def check_cost(schema, document, operation, variables, memo=None) -> int:
     return cost
 
 
-def only_typename(operation) -> bool:
-    """True for ``{ __typename }``-style probes, allowed even under a safelist."""
-    if operation.operation != OperationType.QUERY:
-        return False
-    return all(
-        isinstance(s, FieldNode)
-        and s.name.value == "__typename"
-        and not s.selection_set
-        for s in operation.selection_set.selections
-    )
-
-
-def mentions_preview(document) -> bool:
-    """Arguments named like tokens or previews make a response uncacheable."""
-
-    class ArgumentFinder(Visitor):
-        found = False
-
-        def enter_argument(self, node, *_args):
-            name = node.name.value.lower()
-            if "preview" in name or "token" in name:
-                self.found = True
-                return self.BREAK
-            return None
-
-    finder = ArgumentFinder()
-    visit(document, finder)
-    return finder.found
-
-
-# --- execution deadline -----------------------------------------------------
-
-_clock = time.monotonic
-
-
-def _never_awaitable(_value) -> bool:
-    return False
-
-
-class SyncExecutionContext(ExecutionContext):
-    """graphql-core's executor for this synchronous (WSGI) service.
-
-    Every resolver is synchronous, so no result is ever awaitable: graphql-core
-    would otherwise test each resolved value for one. The request deadline
-    (``RequestContext.deadline``) is checked before each object's fields
-    resolve, rather than by a middleware wrapped around every field.
-    """
-
-    is_awaitable = staticmethod(_never_awaitable)
-
-    def execute_fields(self, parent_type, source_value, path, fields):
-        deadline = getattr(self.context_value, "deadline", None)
-        if deadline is not None and _clock() >= deadline:
-            raise DeadlineExceeded("The request took too long and was stopped.")
-        return super().execute_fields(parent_type, source_value, path, fields)
-
-
-def deadline_from_settings() -> float | None:
-    timeout_ms = graphql_settings().request_timeout_ms
-    if timeout_ms is None:
-        return None
-    return _clock() + timeout_ms / 1000
+def check(request, schema, prepared, operation, variables: dict) -> int:
+    """The step: the operation's cost within ``MAX_COST`` (else a
+    ``GraphQLError``), counted against the client's cost per window (else
+    429). ``prepared`` is the document's ``Prepared``."""
+    cost = check_cost(schema, prepared.document, operation, variables, prepared.costs)
+    ratelimit.count_cost(request, cost)
+    return cost
