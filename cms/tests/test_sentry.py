@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import sentry_sdk
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -92,6 +94,7 @@ def events(server) -> list[dict]:
     return found
 
 
+@pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_a_forced_error_sends_one_event_without_secrets(sentry):
     # Through Django's WSGI handler, as gunicorn calls it (the test client
@@ -110,7 +113,14 @@ def test_a_forced_error_sends_one_event_without_secrets(sentry):
         REMOTE_ADDR="203.0.113.9",
     )
     statuses = []
-    WSGIHandler()(request.environ, lambda status, headers: statuses.append(status))
+    # As Django's test client does: the test owns the database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        WSGIHandler()(request.environ, lambda status, _: statuses.append(status))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert statuses == ["500 Internal Server Error"]
     assert sentry_sdk.flush(timeout=5) is None
 
