@@ -18,10 +18,11 @@ holding its IP address or API key. Query text, variables, headers, cookies
 and bodies are never logged. ``RequestIdFilter`` adds ``request_id`` to every
 other record logged while the request runs.
 
-The GraphQL view reports what only it knows through three calls, each a
-no-op outside a request: ``note_query`` (the query's id and text and the
-``operationName`` parameter), ``note_operation`` (the operation it resolved)
-and ``note_cache`` (whether the response cache had the answer).
+The GraphQL endpoint (``cms/graphql/pipeline/``) reports what only it knows
+through three calls, each a no-op outside a request: ``note_query`` (the
+query's id and text and the ``operationName`` parameter), ``note_operation``
+(the operation it resolved) and ``note_cache`` (whether the response cache had
+the answer).
 """
 
 import contextvars
