@@ -2,10 +2,12 @@
 
 import json
 import shutil
+from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 
 pytest_plugins = ["cms.tests.e2e_support", "cms.tests.s3_support"]
 
@@ -41,10 +43,38 @@ def _clean_media():
 
 
 class GraphQLClient:
-    """Posts to the real /graphql/ URL through Django's test client."""
+    """Sends requests to the real /graphql/ URL through Django's test client."""
 
     def __init__(self, client):
         self.client = client
+
+    def raw(
+        self,
+        method: str = "POST",
+        body=None,
+        *,
+        params: dict | None = None,
+        query_string: str | None = None,
+        headers: dict | None = None,
+        content_type: str = "application/json",
+        **extra,
+    ):
+        """One HTTP request to the endpoint, sent as given; the response.
+
+        ``body``: a dict or list goes as JSON, a str or bytes as is, None as
+        no body. ``params`` (a dict) or ``query_string`` (sent verbatim) make
+        the query string. ``headers`` by name (``{"Accept": ...}``; a None
+        value sends no header); ``extra`` as the test client takes it
+        (``HTTP_...``, ``REMOTE_ADDR``).
+        """
+        path = GRAPHQL_URL if query_string is None else f"{GRAPHQL_URL}?{query_string}"
+        headers = {k: v for k, v in (headers or {}).items() if v is not None}
+        kwargs = {"headers": headers, "query_params": params, **extra}
+        if body is not None:
+            if isinstance(body, dict | list):
+                body = json.dumps(body)
+            kwargs.update(data=body, content_type=content_type)
+        return getattr(self.client, method.lower())(path, **kwargs)
 
     def post(self, query, variables=None, *, operation_name=None, **extra):
         body = {"query": query}
@@ -52,9 +82,7 @@ class GraphQLClient:
             body["variables"] = variables
         if operation_name:
             body["operationName"] = operation_name
-        return self.client.post(
-            GRAPHQL_URL, data=json.dumps(body), content_type="application/json", **extra
-        )
+        return self.raw("POST", body, **extra)
 
     def execute(self, query, variables=None, **extra) -> dict:
         """Run a query and return the full JSON body (errors included)."""
@@ -77,3 +105,20 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client):
     return GraphQLClient(client)
+
+
+@pytest.fixture
+def csrf_checking_gql():
+    """A client that enforces CSRF checks, as a browser's cross-site post is."""
+    from django.test import Client
+
+    return GraphQLClient(Client(enforce_csrf_checks=True))
+
+
+@pytest.fixture
+def demo_content(db, settings, tmp_path):
+    """The demo content, loaded by ``load_demo_content``. Its own media
+    folder: xdist workers share .pytest-media, and the first to finish
+    deletes it while another still renders demo images."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    call_command("load_demo_content", stdout=StringIO())

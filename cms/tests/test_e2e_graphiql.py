@@ -26,13 +26,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture
-def debug_mode(settings):
-    settings.DEBUG = True
-    settings.GRAPHQL_INTROSPECTION = True
-    settings.GRAPHQL_EXPOSE_GRAPHIQL = True
-
-
 def test_graphiql_runs_a_query_offline_under_a_self_only_csp(
     page, live_server, debug_mode
 ):

@@ -9,7 +9,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from django.contrib.staticfiles import finders
 
 URL = "/graphql/"
@@ -44,13 +43,6 @@ class _Page(HTMLParser):
             self.inline.append(tag)
         if "style" in attrs or any(name.startswith("on") for name in attrs):
             self.inline.append(f"{tag} attribute")
-
-
-@pytest.fixture
-def debug_mode(settings):
-    settings.DEBUG = True
-    settings.GRAPHQL_INTROSPECTION = True
-    settings.GRAPHQL_EXPOSE_GRAPHIQL = True
 
 
 def parse(response) -> _Page:

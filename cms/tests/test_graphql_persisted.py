@@ -17,16 +17,10 @@ FREE = "{ apiVersion }"
 
 
 @pytest.fixture
-def operations_dir(tmp_path, settings):
-    (tmp_path / "item_count.graphql").write_text(ITEMS_OP)
-    settings.GRAPHQL_OPERATIONS_DIR = tmp_path
+def item_count(operations_dir):
+    """The one operation file: ``ITEMS_OP``."""
+    (operations_dir / "item_count.graphql").write_text(ITEMS_OP)
     persisted.reload_registry()
-    yield tmp_path
-    persisted.reload_registry()
-
-
-def post(client, body):
-    return client.post(URL, data=json.dumps(body), content_type="application/json")
 
 
 def apq(hash_):
@@ -37,7 +31,7 @@ def code(response):
     return response.json()["errors"][0]["extensions"]["code"]
 
 
-def test_operation_files_are_loaded_by_their_sha256(operations_dir):
+def test_operation_files_are_loaded_by_their_sha256(item_count):
     assert persisted.registry() == {sha256_hex(ITEMS_OP): ITEMS_OP}
 
 
@@ -46,7 +40,7 @@ def test_the_shipped_operations_folder_loads(settings):
     assert problems == []
 
 
-def test_a_registered_id_runs_over_get_with_variables(client, operations_dir):
+def test_a_registered_id_runs_over_get_with_variables(client, item_count):
     response = client.get(
         URL, {"id": sha256_hex(ITEMS_OP), "variables": json.dumps({"n": 2})}
     )
@@ -55,66 +49,66 @@ def test_a_registered_id_runs_over_get_with_variables(client, operations_dir):
     assert response["Cache-Control"] == "public, max-age=60"
 
 
-def test_a_registered_id_runs_over_post(client, operations_dir):
-    response = post(client, {"id": sha256_hex(ITEMS_OP), "variables": {"n": 1}})
+def test_a_registered_id_runs_over_post(gql, item_count):
+    response = gql.raw("POST", {"id": sha256_hex(ITEMS_OP), "variables": {"n": 1}})
     assert response.json() == {"data": {"items": {"totalCount": 100}}}
 
 
-def test_apq_registers_then_runs_by_hash_alone(client):
+def test_apq_registers_then_runs_by_hash_alone(client, gql):
     hash_ = sha256_hex(FREE)
-    missing = post(client, {"extensions": apq(hash_)})
+    missing = gql.raw("POST", {"extensions": apq(hash_)})
     assert missing.status_code == 200
     assert code(missing) == "PERSISTED_QUERY_NOT_FOUND"
     assert missing["Cache-Control"] == "no-store"
-    registered = post(client, {"query": FREE, "extensions": apq(hash_)})
+    registered = gql.raw("POST", {"query": FREE, "extensions": apq(hash_)})
     assert registered.json() == {"data": {"apiVersion": "1.0.0"}}
     extensions = json.dumps(apq(hash_))
     by_hash = client.get(URL, {"extensions": extensions})
     assert by_hash.json() == {"data": {"apiVersion": "1.0.0"}}
 
 
-def test_apq_does_not_register_invalid_documents(client):
+def test_apq_does_not_register_invalid_documents(gql):
     bad = "{ nope }"
-    response = post(client, {"query": bad, "extensions": apq(sha256_hex(bad))})
+    response = gql.raw("POST", {"query": bad, "extensions": apq(sha256_hex(bad))})
     assert code(response) == "GRAPHQL_VALIDATION_FAILED"
-    again = post(client, {"extensions": apq(sha256_hex(bad))})
+    again = gql.raw("POST", {"extensions": apq(sha256_hex(bad))})
     assert code(again) == "PERSISTED_QUERY_NOT_FOUND"
 
 
-def test_safelist_runs_registered_operations_only(client, settings, operations_dir):
+def test_safelist_runs_registered_operations_only(gql, settings, item_count):
     settings.GRAPHQL_SAFELIST = True
-    assert post(client, {"id": sha256_hex(ITEMS_OP)}).status_code == 200
-    same_text = post(client, {"query": ITEMS_OP, "variables": {"n": 1}})
-    assert "errors" not in same_text.json()
-    assert code(post(client, {"query": FREE})) == "PERSISTED_QUERY_NOT_ALLOWED"
-    typename = post(client, {"query": "{ __typename }"})
+    by_id = gql.raw("POST", {"id": sha256_hex(ITEMS_OP)})
+    same_text = gql.raw("POST", {"query": ITEMS_OP, "variables": {"n": 1}})
+    assert by_id.json() == same_text.json() == {"data": {"items": {"totalCount": 100}}}
+    assert code(gql.raw("POST", {"query": FREE})) == "PERSISTED_QUERY_NOT_ALLOWED"
+    typename = gql.raw("POST", {"query": "{ __typename }"})
     assert typename.json() == {"data": {"__typename": "Query"}}
 
 
-def test_safelist_ignores_earlier_apq_registrations(client, settings):
+def test_safelist_ignores_earlier_apq_registrations(gql, settings):
     hash_ = sha256_hex(FREE)
-    post(client, {"query": FREE, "extensions": apq(hash_)})
+    gql.raw("POST", {"query": FREE, "extensions": apq(hash_)})
     settings.GRAPHQL_SAFELIST = True
-    assert code(post(client, {"extensions": apq(hash_)})) == (
+    assert code(gql.raw("POST", {"extensions": apq(hash_)})) == (
         "PERSISTED_QUERY_NOT_FOUND"
     )
 
 
-def test_bad_operation_files_are_skipped_and_reported(tmp_path, settings):
-    (tmp_path / "two.graphql").write_text("query A { __typename } query B { a }")
-    (tmp_path / "anon.graphql").write_text("{ __typename }")
-    (tmp_path / "broken.graphql").write_text("query {")
-    (tmp_path / "ok.graphql").write_text(
-        "query Ok { ...F } fragment F on Query { __typename }"
-    )
-    settings.GRAPHQL_OPERATIONS_DIR = tmp_path
-    operations, problems = persisted.load_operations(tmp_path)
-    assert len(operations) == 1
-    assert len(problems) == 3
-    assert {e.id for e in check_operation_files(None)} == {"cms.E001"}
-    persisted.reload_registry()
-    assert len(persisted.registry()) == 1
-    persisted.reload_registry()
+def test_bad_operation_files_are_skipped_and_reported(operations_dir):
+    ok = "query Ok { ...F } fragment F on Query { __typename }"
+    (operations_dir / "two.graphql").write_text("query A { __typename } query B { a }")
+    (operations_dir / "anon.graphql").write_text("{ __typename }")
+    (operations_dir / "broken.graphql").write_text("query {")
+    (operations_dir / "ok.graphql").write_text(ok)
+    operations, problems = persisted.load_operations(operations_dir)
+    assert operations == {sha256_hex(ok): ok}
+    assert [problem.split(":")[0] for problem in problems] == [
+        "anon.graphql",
+        "broken.graphql",
+        "two.graphql",
+    ]
+    assert [e.id for e in check_operation_files(None)] == ["cms.E001"] * 3
+    assert persisted.reload_registry() == {sha256_hex(ok): ok}
 
 
 def test_export_schema_prints_the_sorted_sdl(capsys):

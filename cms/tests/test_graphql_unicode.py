@@ -18,12 +18,6 @@ MESSAGE = (
 )
 
 
-def post(client, body, **headers):
-    return client.post(
-        URL, data=json.dumps(body), content_type="application/json", **headers
-    )
-
-
 def refusal(where: str) -> dict:
     return {
         "errors": [
@@ -32,16 +26,18 @@ def refusal(where: str) -> dict:
     }
 
 
-def test_the_refusal_names_the_parameter(client):
-    response = post(client, {"query": ECHO, "variables": {"v": ["ok", "\udfff"]}})
+def test_the_refusal_names_the_parameter(gql):
+    response = gql.raw("POST", {"query": ECHO, "variables": {"v": ["ok", "\udfff"]}})
 
     assert response.status_code == 400
     assert response.json() == refusal("The `variables` parameter")
     assert response["Cache-Control"] == "no-store"
 
 
-def test_the_refusal_names_the_header(client):
-    response = post(client, {"query": ECHO}, HTTP_X_PREVIEW_TOKEN="t\xed\xa0\x80")
+def test_the_refusal_names_the_header(gql):
+    response = gql.raw(
+        "POST", {"query": ECHO}, headers={"X-Preview-Token": "t\xed\xa0\x80"}
+    )
 
     assert response.status_code == 400
     assert response.json() == refusal("The X-Preview-Token header")
@@ -62,28 +58,31 @@ def test_an_unreadable_query_string_is_refused_not_replaced(client):
     assert response.json() == refusal("The `query` parameter")
 
 
-def test_valid_non_ascii_text_passes_everywhere(client):
+def test_valid_non_ascii_text_passes_everywhere(gql):
     text = "é ✓ 😀"
     escaped = json.dumps({"v": text})  # ASCII, with a surrogate pair escape
-    by_post = client.post(
-        URL,
-        data=json.dumps({"query": ECHO, "variables": {"v": text}}, ensure_ascii=False),
-        content_type="application/json",
-        HTTP_X_PREVIEW_TOKEN="é".encode().decode("latin-1"),
-        HTTP_X_API_KEY="ключ".encode().decode("latin-1"),
+    by_post = gql.raw(
+        "POST",
+        json.dumps({"query": ECHO, "variables": {"v": text}}, ensure_ascii=False),
+        headers={
+            "X-Preview-Token": "é".encode().decode("latin-1"),
+            "X-Api-Key": "ключ".encode().decode("latin-1"),
+        },
     )
-    by_escape = post(client, {"query": ECHO, "variables": {"v": text}})
-    by_get = client.get(URL, {"query": ECHO, "variables": escaped})
+    by_escape = gql.raw("POST", {"query": ECHO, "variables": {"v": text}})
+    by_get = gql.raw("GET", params={"query": ECHO, "variables": escaped})
 
     for response in (by_post, by_escape, by_get):
         assert response.status_code == 200, response.content
         assert response.json() == {"data": {"echo": text}}
 
 
-def test_text_the_endpoint_does_not_read_is_not_checked(client):
-    by_post = post(client, {"query": "{ __typename }", "note": "\ud800"})
+def test_text_the_endpoint_does_not_read_is_not_checked(client, gql):
+    by_post = gql.raw("POST", {"query": "{ __typename }", "note": "\ud800"})
     by_get = client.get(f"{URL}?query=%7B__typename%7D&utm=%ED%A0%80")
-    by_header = post(client, {"query": "{ __typename }"}, HTTP_X_OTHER="\xed\xa0\x80")
+    by_header = gql.raw(
+        "POST", {"query": "{ __typename }"}, headers={"X-Other": "\xed\xa0\x80"}
+    )
 
     for response in (by_post, by_get, by_header):
         assert response.status_code == 200, response.content

@@ -5,20 +5,15 @@ The logging configuration is the one the settings build for ``json``
 does; its console handler writes to a buffer instead of standard error.
 """
 
-import io
 import json
-import logging
-import logging.config
 import subprocess
 import sys
 from datetime import datetime, timedelta
 
 import graphene
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import path
-from django.utils.log import configure_logging
 
 from cms.graphql.view import PublicGraphQLView
 from cms.settings.logs import logging_config
@@ -43,16 +38,6 @@ urlpatterns = [
     path("graphql/", PublicGraphQLView.as_view(schema=graphene.Schema(query=Query))),
     path("explode/<str:word>", explode),
 ]
-
-
-@pytest.fixture
-def json_log():
-    logging.config.dictConfig(logging_config("json", "INFO"))
-    (handler,) = logging.getLogger().handlers
-    buffer = io.StringIO()
-    handler.setStream(buffer)
-    yield buffer
-    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
 
 
 def records(buffer) -> list[dict]:

@@ -13,13 +13,7 @@ from cms.tests import graphql_schema
 SCHEMA = graphql_schema.schema.graphql_schema
 RULES = limits.validation_rules(introspection=False)
 factory = RequestFactory()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_document_cache():
-    document.document_cache.clear()
-    yield
-    document.document_cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_document_cache")
 
 
 def prepare(text: str) -> document.Prepared:

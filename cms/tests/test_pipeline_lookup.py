@@ -14,11 +14,8 @@ FREE = "{ apiVersion }"
 
 
 @pytest.fixture(autouse=True)
-def operations_dir(tmp_path, settings):
-    (tmp_path / "filed.graphql").write_text(FILED)
-    settings.GRAPHQL_OPERATIONS_DIR = tmp_path
-    persisted.reload_registry()
-    yield
+def filed(operations_dir):
+    (operations_dir / "filed.graphql").write_text(FILED)
     persisted.reload_registry()
 
 

@@ -8,18 +8,7 @@ from wagtail.models import Page
 
 from cms.graphql.errors import ApiError, ErrorCode
 from cms.preview import create_preview_token, frontend_preview_url, resolve_preview
-from home.demo import load_site
 from home.models import HomePage
-
-
-class _Out:
-    def write(self, *_args):
-        pass
-
-
-@pytest.fixture
-def home(db):
-    return load_site(_Out())
 
 
 def _request(token=None):

@@ -6,18 +6,13 @@ does; its console handler writes to a buffer instead of standard error.
 """
 
 import json
-import logging
-import logging.config
 import re
 from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.utils.log import configure_logging
 
-from cms.settings.logs import logging_config
 from cms.tests.test_logging_json import records
 from cms.tests.test_metrics import CATALOGUE
 from cms.tests.test_preview_graphql import ARTICLE, draft_token, publish
@@ -42,16 +37,6 @@ FIELDS = [
     "cache",
     "client",
 ]
-
-
-@pytest.fixture
-def json_log():
-    logging.config.dictConfig(logging_config("json", "INFO"))
-    (handler,) = logging.getLogger().handlers
-    buffer = StringIO()
-    handler.setStream(buffer)
-    yield buffer
-    configure_logging(django_settings.LOGGING_CONFIG, django_settings.LOGGING)
 
 
 @pytest.fixture

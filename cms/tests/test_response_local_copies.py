@@ -1,7 +1,7 @@
 """Local copies of shared-cache responses: one round trip per hit, never stale."""
 
-import json
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -30,11 +30,6 @@ def shared_cache(settings, tmp_path):
     response_cache.local_copies.clear()
 
 
-def post(client, n=2):
-    body = json.dumps({"query": ITEMS, "variables": {"n": n}})
-    return client.post("/graphql/", data=body, content_type="application/json")
-
-
 def shared_reads(monkeypatch, cache) -> list[str]:
     reads = []
     original = cache.get
@@ -49,25 +44,25 @@ def shared_reads(monkeypatch, cache) -> list[str]:
 
 
 def test_a_hit_reads_only_the_generation_from_the_shared_cache(
-    client, shared_cache, monkeypatch
+    gql, shared_cache, monkeypatch
 ):
-    first = post(client).json()
+    first = gql.post(ITEMS, {"n": 2}).json()
     reads = shared_reads(monkeypatch, shared_cache)
 
-    assert post(client).json() == first
+    assert gql.post(ITEMS, {"n": 2}).json() == first
     assert reads == [response_cache.GENERATION_KEY]
     assert graphql_schema.CALLS["items"] == 1
 
 
 def test_another_process_answers_from_the_shared_cache_then_keeps_a_copy(
-    client, shared_cache, monkeypatch
+    gql, shared_cache, monkeypatch
 ):
-    first = post(client).json()
+    first = gql.post(ITEMS, {"n": 2}).json()
     response_cache.local_copies.clear()  # as in a second worker
     reads = shared_reads(monkeypatch, shared_cache)
 
-    assert post(client).json() == first
-    assert post(client).json() == first
+    assert gql.post(ITEMS, {"n": 2}).json() == first
+    assert gql.post(ITEMS, {"n": 2}).json() == first
     assert [k.startswith(response_cache.RESPONSE_PREFIX) for k in reads] == [
         False,
         True,
@@ -76,20 +71,23 @@ def test_another_process_answers_from_the_shared_cache_then_keeps_a_copy(
     assert graphql_schema.CALLS["items"] == 1
 
 
-def test_a_bump_makes_every_copy_unreachable(client):
-    post(client)
+def test_a_bump_makes_every_copy_unreachable(gql):
+    gql.post(ITEMS, {"n": 2})
     response_cache.bump_generation()
-    post(client)
+    gql.post(ITEMS, {"n": 2})
     assert graphql_schema.CALLS["items"] == 2
 
 
-def test_a_copy_lives_no_longer_than_its_shared_entry(settings, shared_cache):
+def test_a_copy_lives_no_longer_than_its_shared_entry(
+    settings, shared_cache, monkeypatch
+):
     settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT = 300
+    clocks = SimpleNamespace(time=lambda: 10_000.0, monotonic=lambda: 50.0)
+    monkeypatch.setattr(response_cache, "time", clocks)
     # Stored by another process 299.5 s ago: half a second left.
-    shared_cache.set("gql:resp:old", (time.time() - 299.5, "{}"), timeout=300)
+    shared_cache.set("gql:resp:old", (10_000.0 - 299.5, "{}"), timeout=300)
     assert response_cache.get_response("gql:resp:old") == "{}"
-    expires, _ = response_cache.local_copies.entries["gql:resp:old"]
-    assert expires - time.monotonic() <= 0.5
+    assert response_cache.local_copies.entries["gql:resp:old"] == (50.5, "{}")
 
 
 def test_copies_expire_are_bounded_and_least_recently_used_go_first(monkeypatch):
@@ -104,7 +102,7 @@ def test_copies_expire_are_bounded_and_least_recently_used_go_first(monkeypatch)
         copies.set(key, "x" * 10, later)
     assert copies.size == 80
     assert copies.get("b") is None  # the least recently used went first
-    assert copies.get("a") is not None
+    assert copies.get("a") == "x" * 10
 
     copies.set("soon", "x", time.monotonic() + 0.01)
     monkeypatch.setattr(time, "monotonic", lambda: later + 1)

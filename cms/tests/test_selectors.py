@@ -5,17 +5,6 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from cms.selectors import is_public_page, public_pages
-from home.demo import load_site
-
-
-class _Out:
-    def write(self, *_args):
-        pass
-
-
-@pytest.fixture
-def home(db):
-    return load_site(_Out())
 
 
 def _child(home, slug, **extra):

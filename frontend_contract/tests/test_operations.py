@@ -4,7 +4,6 @@ import json
 import os
 
 import pytest
-from django.core.management import call_command
 from graphql import parse, validate
 
 from frontend_contract.tools import live_schema, load_operations, shape_of
@@ -22,15 +21,6 @@ def test_operation_validates_against_the_live_schema(operation):
 def test_operation_names_are_unique():
     names = [op.name for op in OPERATIONS]
     assert len(names) == len(set(names))
-
-
-@pytest.fixture
-def demo_content(db, settings, tmp_path):
-    # Own media folder: xdist workers share .pytest-media, and the first worker
-    # to finish deletes it while the other still renders demo images.
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    with open(os.devnull, "w") as devnull:
-        call_command("load_demo_content", stdout=devnull)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.name)

@@ -8,6 +8,7 @@ from home.demo import load_organisation_settings, load_site
 from home.models import HomePageFeaturedArticle, OrganisationSettings
 
 SETTINGS = "{ organisationSettings { clinicName bookingUrl socialLinks { platform } } }"
+PLATFORMS = ["FACEBOOK", "INSTAGRAM", "YOUTUBE", "GOOGLE", "JANE_APP"]
 
 
 @pytest.mark.django_db
@@ -16,7 +17,13 @@ def test_organisation_settings_read_does_not_create_a_row(gql):
 
     data = gql.data(SETTINGS)
 
-    assert data["organisationSettings"]["socialLinks"] == []
+    assert data == {
+        "organisationSettings": {
+            "clinicName": "Dynamic Physical Therapy",
+            "bookingUrl": "",
+            "socialLinks": [],
+        }
+    }
     assert not OrganisationSettings.objects.exists()
 
 
@@ -27,8 +34,8 @@ def test_organisation_settings_serve_typed_social_links_and_booking_link(gql):
 
     data = gql.data(SETTINGS)["organisationSettings"]
 
-    assert data["bookingUrl"].startswith("https://")
-    assert len(data["socialLinks"]) == 5
+    assert data["bookingUrl"] == "https://dynamicphysicaltherapy.janeapp.com/"
+    assert [link["platform"] for link in data["socialLinks"]] == PLATFORMS
 
 
 @pytest.mark.django_db
