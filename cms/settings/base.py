@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "home",
     "content",
     "search",
+    "api",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -15,15 +15,15 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
+from cms.editorial import ensure_groups
 from cms.preview import create_preview_token
-from content.demo.permissions import ensure_groups
-from content.factories import (
+from content.articles.factories import (
     ArticlePageFactory,
     AuthorFactory,
     BlogIndexPageFactory,
-    ComparisonTableFactory,
 )
 from content.models import ArticlePage, ComparisonTable
+from content.tables.factories import ComparisonTableFactory
 from content.tests.test_admin import article_form, table_form
 from frontend_contract.tools import load_operations, shape_of
 from home.demo import load_site
