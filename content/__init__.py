@@ -11,6 +11,6 @@ import rules are contracts in pyproject.toml (``lint-imports``).
 Duplication: ``duplicates`` still pairs places in these packages by shape
 only: graphene field lists, grapple ``graphql_fields``, model fields and
 Wagtail blocks of different types read alike line by line, and the
-trainer-only ``TrainerPhoto``/``TrainerPhotoRendition`` mirror the
-``ResponsiveImage`` types.
+deprecated ``TrainerPhoto``/``TrainerPhotoRendition`` mirror the
+``ResponsiveImage`` types until 2.0.0 removes them.
 """

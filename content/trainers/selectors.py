@@ -58,6 +58,7 @@ def public_trainers(*, fields: set[str] | None = None):
         "education": "education",
         "specialties": "specialties",
         "photo": photo,
+        "portrait": photo,
     }
     chosen = []
     for field, prefetch in prefetches.items():

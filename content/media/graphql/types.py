@@ -5,7 +5,8 @@ upload and by ``manage.py make_renditions`` (``cms.renditions``). A missing
 one is served as the original file and logged. Only allowlisted filter specs
 (``GRAPPLE["ALLOWED_IMAGE_FILTERS"]``) may be asked for.
 
-``TrainerPhoto`` is the trainer directory's image type, with the same policy.
+``TrainerPhoto`` is the older trainer-only image type, still served through
+the deprecated ``TrainerProfile.photo`` with the same policy.
 """
 
 import logging
@@ -148,7 +149,7 @@ def requested_renditions(info, *path: str) -> set[str] | None:
     return specs
 
 
-# The trainer-only image type ------------------------------------------------
+# Deprecated: the trainer-only image type -----------------------------------
 
 
 TrainerImageFilter = graphene.Enum(
@@ -171,7 +172,7 @@ class TrainerPhotoRendition(graphene.ObjectType):
 
 
 class TrainerPhoto(graphene.ObjectType):
-    """Resolves from the image itself."""
+    """Resolves from the image itself; see ``TrainerProfile.portrait``."""
 
     class Meta:
         description = "A trainer's portrait photo."

@@ -9,11 +9,12 @@ import graphene
 from django.conf import settings
 
 from cms.graphql.blocks import BlockBase
-from cms.graphql.registry import enum_name
+from cms.graphql.registry import enum_name, model_type
 from cms.graphql.selection import selected_fields
 from cms.selectors import is_public_media
 from content.catalogue.models import CredentialKind
-from content.media.graphql.types import TrainerPhoto
+from content.media.graphql.types import ResponsiveImage, TrainerPhoto
+from content.media.selectors import public_image
 from content.richtext.selectors import render_html
 from content.trainers.graphql.loaders import FEATURED_TRAINERS, featured_trainer_ids
 from content.trainers.models import TrainerService
@@ -84,6 +85,9 @@ class TrainerBioBlock(graphene.Union):
 
 
 class TrainerCredentialType(graphene.ObjectType):
+    """Served only through the deprecated ``TrainerHeldCredential.credential``;
+    the catalogue's own type is ``Credential``."""
+
     class Meta:
         name = "TrainerCredentialType"
         description = "A catalogue entry such as NSCA-CSCS or DPT."
@@ -104,7 +108,17 @@ class TrainerHeldCredential(graphene.ObjectType):
         description = "A credential held by a trainer."
 
     credential = graphene.Field(
-        TrainerCredentialType, required=True, description="Which credential."
+        TrainerCredentialType,
+        required=True,
+        description="Which credential.",
+        deprecation_reason=(
+            "Use catalogueEntry: the catalogue's Credential type, whose kind is "
+            "a CredentialKind."
+        ),
+    )
+    catalogue_entry = graphene.Field(
+        graphene.NonNull(lambda: model_type("content.Credential")),
+        description="Which credential: the catalogue entry.",
     )
     number = graphene.String(required=True, description="Licence/cert number.")
     issued_on = graphene.Date(description="Issue date, if known.")
@@ -112,6 +126,9 @@ class TrainerHeldCredential(graphene.ObjectType):
     is_current = graphene.Boolean(
         required=True, description="False once the expiry date has passed."
     )
+
+    def resolve_catalogue_entry(held, info):
+        return held.credential
 
 
 class TrainerDegree(graphene.ObjectType):
@@ -151,7 +168,14 @@ class TrainerProfile(graphene.ObjectType):
     slug = graphene.String(required=True, description="URL slug, unique per profile.")
     name = graphene.String(required=True, description="The trainer's name.")
     headline = graphene.String(required=True, description="One-line summary.")
-    photo = graphene.Field(TrainerPhoto, description="Portrait photo, if any.")
+    photo = graphene.Field(
+        TrainerPhoto,
+        description="Portrait photo, if any.",
+        deprecation_reason="Use portrait: the same photo as a ResponsiveImage.",
+    )
+    portrait = graphene.Field(
+        ResponsiveImage, description="Portrait photo with renditions, if any."
+    )
     bio = graphene.List(
         graphene.NonNull(TrainerBioBlock),
         required=True,
@@ -207,6 +231,9 @@ class TrainerProfile(graphene.ObjectType):
         # Photos in a private collection (or below one) are withheld.
         photo = page.photo
         return photo if is_public_media(photo, info.context) else None
+
+    def resolve_portrait(page, info):
+        return public_image(image=page.photo, request=info.context)
 
     def resolve_bio(page, info):
         return list(page.bio)
