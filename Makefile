@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +34,23 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo_content
 
+# The reference site (web/) is served by the same process under /site and is
+# the preview target unless FRONTEND_BASE_URL says otherwise.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_FRONTEND_BASE_URL := $(or $(FRONTEND_BASE_URL),http://$(SITE_HOST):$(PORT)/site)
+RUNSERVER_ARGS ?=
+
 ## run: install, migrate SQLite, load demo content, ensure an admin, serve on $(HOST):$(PORT)
 run: demo
 	$(MANAGE) ensure_admin
 	@echo ""
+	@echo "  Site:     $(RUN_FRONTEND_BASE_URL)/ (the admin's preview target)"
 	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
 	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
 	@echo "  Health:   http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	FRONTEND_BASE_URL=$(RUN_FRONTEND_BASE_URL) $(MANAGE) runserver $(RUNSERVER_ARGS) $(HOST):$(PORT)
 
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev
@@ -62,11 +69,25 @@ ensure-chromium:
 fuzz: install-dev
 	scripts/fuzz.sh
 
-## serve: production settings under gunicorn, static files via whitenoise
+## http-audit: graphql-http's GraphQL-over-HTTP audit (pinned, npm ci) against live servers
+http-audit: install
+	scripts/http-audit/run.sh
+
+## client-check: typed JS client example: npm ci, codegen, tsc --noEmit, operations vs a live server
+client-check: install
+	scripts/client-check.sh
+
+## serve: production settings under gunicorn (deploy/gunicorn.conf.py), static files via whitenoise
+## (WEB_CONCURRENCY defaults to 2 with REDIS_URL, else 1: production needs Redis for more)
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	DJANGO_SETTINGS_MODULE=cms.settings.production HOST=$(HOST) PORT=$(PORT) \
+		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-$(if $(REDIS_URL),2,1)} \
+		$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
+## procfile-smoke: deploy/Procfile under honcho (release, then web), production settings
+procfile-smoke: install-dev
+	scripts/procfile-smoke.sh
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
 	$(PIP) install --quiet -r requirements-bench.txt
@@ -80,14 +101,19 @@ bench: $(VENV)/.bench-installed
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
 
-## backup: write backups/backup-<timestamp>.tar.gz (rows + media); restore: FILE=<archive>
+## graphiql-assets: re-fetch the pinned GraphiQL build (scripts/graphiql) into cms/static/graphiql/vendor/
+graphiql-assets:
+	scripts/graphiql/fetch.sh
+
+## backup: write backups/backup-<timestamp>.tar.gz (rows + media)
+## restore: FILE=<archive>; asks for confirmation, or YES=1 to restore without a terminal
 backup: install
 	$(MANAGE) backup
 
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/backup-....tar.gz"; exit 2)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) restore "$(FILE)"
+	$(MANAGE) restore "$(FILE)" $(if $(YES),--no-input)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,15 @@ scenario in interleaved rounds (the first round is "cold"); count SQL queries
 and response bytes per operation; soak the mix and compare worker memory;
 write ``.bench/results-<timestamp>.json`` and a PNG chart. The JSON file's path
 is the last line printed. Knobs are environment variables (see README.md).
+
+Beside the configured server (``DATABASE_URL`` and, when given, ``REDIS_URL``)
+a second gunicorn serves the configuration a new user gets: no
+``DATABASE_URL`` and no ``REDIS_URL``, so the settings pick their own default,
+the SQLite file ``BASE_DIR/db.sqlite3``. That file is the checkout's own
+database, so this server runs from a copy of the source tree
+(``.bench/default-tree``, whose ``db.sqlite3`` is a copy of the bench
+database; removed at the end): the settings, and the code path that builds
+the default database, are exactly the ones ``make serve`` runs.
 """
 
 import json
@@ -44,7 +53,29 @@ SCENARIOS = [
     "gql_detail_uncached",
     "gql_mix_uncached",
     "gql_cached",
+    "gql_cached_list",
+    "gql_cached_list_default",
 ]
+# Scenarios served by the default-configuration server; the rest by the
+# configured one.
+DEFAULT_SERVER_SCENARIOS = {"gql_cached_list_default"}
+DEFAULT_TREE = OUT / "default-tree"
+# Not copied into the default tree: environments, generated and local data.
+TREE_SKIP = {
+    ".git",
+    ".venv",
+    ".bench",
+    ".artifacts",
+    ".pytest-media",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".schemathesis",
+    "__pycache__",
+    "backups",
+    "media",
+    "staticfiles",
+    "node_modules",
+}
 
 
 def env_flag(name: str) -> bool:
@@ -103,6 +134,79 @@ def server_env(config: Config) -> dict:
     return env
 
 
+def default_server_env(env: dict) -> dict:
+    """The configured server's environment less what a new user has not set.
+
+    Everything else (production settings, bench endpoints, no rate limit,
+    the same gunicorn command) stays equal, so the two servers differ only
+    in what the settings choose by default: the database and the cache.
+    """
+    default = {k: v for k, v in env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    default["PWD"] = str(DEFAULT_TREE)
+    return default
+
+
+def prepare_default_tree(config: Config, env: dict) -> dict:
+    """Copy the source tree and the bench database to ``.bench/default-tree``.
+
+    Returns the default database settings that tree builds, read in a fresh
+    interpreter with the default server's environment.
+    """
+    t0 = time.monotonic()
+    shutil.rmtree(DEFAULT_TREE, ignore_errors=True)
+    shutil.copytree(
+        ROOT,
+        DEFAULT_TREE,
+        ignore=lambda folder, names: [
+            n for n in names if n in TREE_SKIP or n.startswith("db.sqlite3")
+        ],
+    )
+    target = DEFAULT_TREE / "db.sqlite3"
+    if config.database_url.startswith("sqlite:"):
+        import sqlite3
+
+        source = sqlite3.connect(config.database_url.split(":///", 1)[1])
+        copy = sqlite3.connect(target)
+        with source, copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+    else:
+        manage(env, "migrate", "--noinput", cwd=DEFAULT_TREE)
+        manage(
+            env,
+            "load_demo_content",
+            "--articles",
+            str(config.articles),
+            "--trainers",
+            str(config.trainers),
+            cwd=DEFAULT_TREE,
+        )
+    script = (
+        "import json, cms.settings.production as s; "
+        "print(json.dumps(s.DATABASES['default'], default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=DEFAULT_TREE,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        sys.exit("the default tree's settings do not load")
+    database = json.loads(result.stdout.splitlines()[-1])
+    if database.get("NAME") != str(target):
+        sys.exit(f"the default tree would serve {database.get('NAME')}, not {target}")
+    log(
+        f"Default configuration: {target} (no DATABASE_URL, no REDIS_URL), "
+        f"CONN_MAX_AGE={database.get('CONN_MAX_AGE', 0)}, "
+        f"prepared in {time.monotonic() - t0:.1f}s"
+    )
+    return database
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
@@ -118,10 +222,10 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk still not found after install")
 
 
-def manage(env: dict, *args: str) -> str:
+def manage(env: dict, *args: str, cwd: Path = ROOT) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -174,9 +278,10 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, config: Config, env: dict, log_path: Path):
+    def __init__(self, config: Config, env: dict, log_path: Path, cwd: Path = ROOT):
         self.config = config
         self.env = env
+        self.cwd = cwd
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -198,12 +303,12 @@ class Server:
         ]
         if self.config.worker_class == "gthread":
             cmd += ["--threads", str(self.config.worker_threads)]
-        log(f"Starting: {' '.join(cmd[1:])}")
+        log(f"Starting: {' '.join(cmd[1:])} (in {self.cwd})")
         self.log_file = open(self.log_path, "w")  # noqa: SIM115
         t0 = time.monotonic()
         self.process = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
@@ -329,6 +434,13 @@ def build_requests(scenario: str, fx: dict, seed: int = 8) -> list[dict]:
         mix = list(ops.MIX.values())
         chosen = rng.choices(mix, [op.weight for op in mix], k=n)
         return [graphql_request(op, fx, rng, bypass=True) for op in chosen]
+    if scenario in {"gql_cached_list", "gql_cached_list_default"}:
+        op = by_name[ops.LIST_OPERATION]
+        distinct = [
+            graphql_request(op, fx, rng, bypass=False)
+            for _ in range(ops.CACHED_DISTINCT_REQUESTS)
+        ]
+        return distinct * 50
     if scenario == "gql_cached":
         distinct = [
             graphql_request(op, fx, rng, bypass=False)
@@ -433,7 +545,15 @@ def measure_operation(server: Server, req: dict) -> dict:
     }
 
 
-def per_request_costs(server: Server, fx: dict) -> tuple[dict, dict, list[str]]:
+def cached_hit_queries(server: Server, req: dict) -> int:
+    """SQL queries of a response-cache hit: the cheapest of 8 repeats."""
+    measure_operation(server, req)
+    return min(measure_operation(server, req)["queries"] for _ in range(8))
+
+
+def per_request_costs(
+    server: Server, default_server: Server, fx: dict
+) -> tuple[dict, dict, list[str]]:
     """SQL queries and body bytes per operation, after warm-up (max of 3)."""
     rng = Random(99)
     queries, sizes, problems = {}, {}, []
@@ -458,10 +578,12 @@ def per_request_costs(server: Server, fx: dict) -> tuple[dict, dict, list[str]]:
     cached = graphql_request(
         ops.OPERATIONS[ops.DETAIL_OPERATION], fx, Random(5), bypass=False
     )
-    measure_operation(server, cached)
-    queries["cached_hit"] = min(
-        measure_operation(server, cached)["queries"] for _ in range(8)
+    queries["cached_hit"] = cached_hit_queries(server, cached)
+    cached_list = graphql_request(
+        ops.OPERATIONS[ops.LIST_OPERATION], fx, Random(5), bypass=False
     )
+    queries["cached_list_hit"] = cached_hit_queries(server, cached_list)
+    queries["cached_list_hit_default"] = cached_hit_queries(default_server, cached_list)
     return queries, sizes, problems
 
 
@@ -519,6 +641,8 @@ def chart(results: dict, path: Path) -> str | None:
         "gql_detail_uncached": {ops.DETAIL_OPERATION},
         "gql_mix_uncached": set(ops.MIX),
         "gql_cached": {ops.LIST_OPERATION, ops.DETAIL_OPERATION},
+        "gql_cached_list": {ops.LIST_OPERATION},
+        "gql_cached_list_default": {ops.LIST_OPERATION},
     }
     labels = [
         n + ("\n(placeholder)" if uses.get(n, set()) & placeholders else "")
@@ -550,6 +674,10 @@ def targets(results: dict) -> dict:
         "list_vs_api_v2 >= 2.0": check(r["list_vs_api_v2"], lambda v: v >= 2.0, lst),
         "cached_vs_hello >= 0.6": check(
             r["cached_vs_hello"], lambda v: v >= 0.6, detail, lst
+        ),
+        # What a new user gets must not be the slow path.
+        "cached_default_vs_configured >= 0.8": check(
+            r["cached_default_vs_configured"], lambda v: v >= 0.8, lst
         ),
         f"p95_ms.{p95_key} <= 25": check(
             results["p95_ms"][p95_key], lambda v: v <= 25, detail
@@ -597,15 +725,18 @@ def print_report(results: dict) -> None:
         "detail_vs_api_v2": {ops.DETAIL_OPERATION},
         "list_vs_api_v2": {ops.LIST_OPERATION},
         "cached_vs_hello": {ops.DETAIL_OPERATION, ops.LIST_OPERATION},
+        "cached_list_vs_hello": {ops.LIST_OPERATION},
+        "cached_default_vs_hello": {ops.LIST_OPERATION},
+        "cached_default_vs_configured": {ops.LIST_OPERATION},
         "mix_vs_hello": set(ops.MIX),
     }
     for key, value in results["ratios"].items():
         flag = "  (placeholder query)" if needs.get(key, set()) & placeholders else ""
-        log(f"  {key:<20} {value}{flag}")
+        log(f"  {key:<30} {value}{flag}")
     log("Targets:")
     for key, value in results["targets"].items():
         verdict = {True: "pass", False: "FAIL", None: "n/a"}[value["pass"]]
-        log(f"  {key:<30} {value['value']!s:>10}  {verdict}")
+        log(f"  {key:<36} {value['value']!s:>10}  {verdict}")
 
 
 # --- main ----------------------------------------------------------------------
@@ -620,6 +751,8 @@ def main() -> None:
     wrk = ensure_wrk()
     env = server_env(config)
     prepare_database(config, env)
+    default_env = default_server_env(env)
+    default_database = prepare_default_tree(config, default_env)
     fx = probe(env)
     invalid = {n: c for n, c in fx["operations"].items() if not c["ok"]}
     if invalid and config.strict:
@@ -631,13 +764,21 @@ def main() -> None:
         log(f"  {name}: not available yet ({check['error']}); using a placeholder")
 
     server = Server(config, env, OUT / f"gunicorn-{stamp}.log")
+    default_server = Server(
+        config, default_env, OUT / f"gunicorn-default-{stamp}.log", DEFAULT_TREE
+    )
+    serving = {
+        name: default_server if name in DEFAULT_SERVER_SCENARIOS else server
+        for name in SCENARIOS
+    }
     request_files = {}
     rounds: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
     try:
         ttfr = server.start()
-        host = f"127.0.0.1:{server.port}"
+        default_server.start()
         for name in SCENARIOS:
             request_files[name] = OUT / f"requests-{name}.lua"
+            host = f"127.0.0.1:{serving[name].port}"
             write_lua_requests(request_files[name], build_requests(name, fx), host)
         rss_start = server.rss()
         first_gql = first_graphql_ms(server, fx)
@@ -648,14 +789,15 @@ def main() -> None:
         for r in range(config.rounds):
             for name in SCENARIOS:
                 result = run_wrk(
-                    wrk, server, config, request_files[name], config.duration
+                    wrk, serving[name], config, request_files[name], config.duration
                 )
                 rounds[name].append(result)
                 log(
                     f"  round {r + 1} {name:<22} {result['rps']:>8.1f} rps  "
                     f"p95 {result['p95_ms']:>7.2f} ms  errors {result['errors']}"
                 )
-        queries, sizes, problems = per_request_costs(server, fx)
+        queries, sizes, problems = per_request_costs(server, default_server, fx)
+        default_server.stop()
         rss_before = server.rss()
         log(f"Soak: gql_mix_uncached for {config.soak}s")
         soak = run_wrk(
@@ -663,7 +805,10 @@ def main() -> None:
         )
         rss_after = server.rss()
     finally:
+        default_server.stop()
         server.stop()
+        # A stale copy of the sources must not outlive the run.
+        shutil.rmtree(DEFAULT_TREE, ignore_errors=True)
 
     growth = [
         (rss_after[pid]["rss_mb"] - before["rss_mb"]) / before["rss_mb"] * 100
@@ -683,6 +828,12 @@ def main() -> None:
         notes.append(
             f"gql_cached is not hitting the response cache: a repeated request "
             f"ran {queries['cached_hit']} SQL queries"
+        )
+    if queries["cached_list_hit_default"] != queries["cached_list_hit"]:
+        notes.append(
+            f"a cached ArticleList hit ran {queries['cached_list_hit_default']} "
+            f"SQL queries on the default configuration against "
+            f"{queries['cached_list_hit']} on the configured one"
         )
     for name, runs in rounds.items():
         if any(r["errors"] for r in runs):
@@ -716,12 +867,27 @@ def main() -> None:
             "operation_checks": fx["operations"],
             "notes": notes,
             "gunicorn_log": str(server.log_path),
+            "default_configuration": {
+                "scenarios": sorted(DEFAULT_SERVER_SCENARIOS),
+                "tree": str(DEFAULT_TREE),
+                "database": default_database,
+                "redis": False,
+                "gunicorn_log": str(default_server.log_path),
+            },
         },
         "ratios": {
             "detail_vs_api_v2": ratio(rps["gql_detail_uncached"], rps["api_v2_detail"]),
             "list_vs_api_v2": ratio(rps["gql_list_uncached"], rps["api_v2_list"]),
             "cached_vs_hello": ratio(rps["gql_cached"], rps["hello"]),
             "mix_vs_hello": ratio(rps["gql_mix_uncached"], rps["hello"]),
+            # A cached ArticleList hit, configured and as a new user gets it.
+            "cached_list_vs_hello": ratio(rps["gql_cached_list"], rps["hello"]),
+            "cached_default_vs_hello": ratio(
+                rps["gql_cached_list_default"], rps["hello"]
+            ),
+            "cached_default_vs_configured": ratio(
+                rps["gql_cached_list_default"], rps["gql_cached_list"]
+            ),
         },
         "p95_ms": {
             f"detail_uncached_c{config.connections}": scenarios["gql_detail_uncached"][

@@ -6,7 +6,7 @@ and the WSGI entry point print without a traceback.
 """
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +50,16 @@ def env_int(name: str, default: int) -> int:
         raise EnvError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise EnvError(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -66,16 +76,44 @@ def env_url(name: str, default: str = "") -> str:
     return value.rstrip("/")
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> str:
+    """The origin a browser sends for pages under ``url``: scheme://host[:port].
+
+    Lower-cased, without path, query or the scheme's default port, as in the
+    ``Origin`` header (and as ``CORS_ALLOWED_ORIGINS`` entries must be).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else ""
+    return f"{scheme}://{host}{suffix}"
+
+
+def with_origin_of(origins: list[str], url: str) -> list[str]:
+    """``origins`` plus the origin of ``url`` (once), keeping their order."""
+    origin = url_origin(url)
+    return origins if origin in origins else [*origins, origin]
+
+
 def env_database(name: str, default_sqlite_path: str) -> dict:
+    """The database from a URL, or the SQLite file at ``default_sqlite_path``.
+
+    The default goes through the same parsing as a configured URL, so it gets
+    the same persistent connections (``CONN_MAX_AGE``), health checks and
+    SQLite options as ``sqlite:///<that file>``.
+    """
     raw = os.environ.get(name, "").strip()
-    if not raw:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": default_sqlite_path,
-            "OPTIONS": dict(SQLITE_OPTIONS),
-        }
+    url = raw or "sqlite:///" + quote(default_sqlite_path)
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        )
     except Exception:
         raise EnvError(
             f"{name} is not a valid database URL (expected e.g. "
@@ -87,6 +125,10 @@ def env_database(name: str, default_sqlite_path: str) -> dict:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
+
+# Seconds a worker keeps its database connection across requests; without it
+# every request opens (and for SQLite, re-initialises) a new one.
+CONN_MAX_AGE = 60
 
 # Several workers share one SQLite file: write-ahead logging lets them read
 # while another writes (a search counts its hit, an editor publishes), and a

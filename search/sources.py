@@ -4,14 +4,22 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from cms.selectors import frontend_url
-from content.articles.selectors import article_cards, searchable_articles
+from content.articles.selectors import (
+    article_cards,
+    load_bodies,
+    searchable_articles,
+)
 from content.tables.selectors import public_tables
 from content.trainers.selectors import public_profiles, trainers_by_id
 from search.engine import SearchSource, register_source
 
 
 def _load_articles(ids):
-    return {a.pk: a for a in article_cards(ids=ids)}
+    articles = article_cards(ids=ids)
+    # The excerpt reads every body: its chooser blocks load for all hits at
+    # once, not per article.
+    load_bodies(articles)
+    return {a.pk: a for a in articles}
 
 
 def _article_text(article) -> str:

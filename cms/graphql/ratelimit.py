@@ -14,9 +14,12 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
+from cms import metrics
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
+# The counter's label in clinic_graphql_rate_limited_total (cms/metrics.py).
+LIMIT_LABELS = {"req": "requests", "cost": "cost"}
 
 
 def client_id(request) -> str:
@@ -58,6 +61,7 @@ def _add(counter: str, client: str, amount: int, limit: int) -> None:
         logger.warning("rate-limit counters unavailable", exc_info=True)
         return
     if total > limit:
+        metrics.RATE_LIMITED.labels(limit=LIMIT_LABELS[counter]).inc()
         raise RequestRejected(
             429,
             ErrorCode.RATE_LIMITED,

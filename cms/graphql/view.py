@@ -7,24 +7,37 @@ then the standard rules; cached) -> operation and method rules -> safelist ->
 cost -> response cache -> execution with a deadline -> error masking ->
 HTTP caching headers (ETag, 304) and security headers.
 
+The response media type follows ``Accept`` (``negotiate``), as GraphQL over
+HTTP asks: ``application/graphql-response+json`` when the client prefers it,
+with a 4xx for every GraphQL request error (parse, validation, limits, cost,
+operation, variable coercion); otherwise ``application/json``, where those
+errors are 200 (legacy clients read the body, not the status). Transport
+refusals (method, media type, body, parameters, rate limit...) keep their
+4xx under both.
+
 The view never touches ``request.session``, ``request.user`` or the CSRF token:
-an anonymous GET sets no cookie and varies on nothing but ``Origin``.
+an anonymous GET sets no cookie and varies on nothing but ``Origin`` and
+``Accept``.
 """
 
 import json
 import logging
 import re
 import uuid
+from urllib.parse import parse_qsl, quote_from_bytes
 
 from django.conf import settings
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError, OperationType, execute, get_operation_ast
+from graphql.execution.values import get_variable_values
 
-from cms import selectors
+from cms import metrics, request_log, selectors
 from cms.graphql import cache as response_cache
-from cms.graphql import guards, persisted, ratelimit
+from cms.graphql import graphiql, guards, persisted, ratelimit
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
@@ -33,6 +46,20 @@ JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 MUTATION_HEADER = "X-Requested-With"
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 DB_ERRORS = (OperationalError, InterfaceError)
+# What the endpoint reads from a request: these parameters, and these headers
+# (the rate limit's client key, the preview token).
+PARAMETERS = ("query", "id", "operationName", "variables", "extensions")
+TEXT_HEADERS = ("X-Api-Key", "X-Preview-Token")
+_ASCII = bytes(range(128))
+
+JSON_TYPE = "application/json"
+GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json"
+# Listed in order of preference when the client weighs them equally.
+RESPONSE_TYPES = (JSON_TYPE, GRAPHQL_RESPONSE_TYPE)
+CONTENT_TYPE = {
+    JSON_TYPE: JSON_TYPE,
+    GRAPHQL_RESPONSE_TYPE: f"{GRAPHQL_RESPONSE_TYPE}; charset=utf-8",
+}
 
 
 class _ServiceUnavailable(Exception):
@@ -69,6 +96,9 @@ class PublicGraphQLView(GraphQLView):
     # replace them and let invalid documents through.
     validation_rules = guards.validation_rules(introspection=False)
 
+    # The negotiated response media type (a view instance serves one request).
+    media_type = JSON_TYPE
+
     def __init__(self, **kwargs):
         kwargs.setdefault("graphiql", settings.GRAPHQL_EXPOSE_GRAPHIQL)
         super().__init__(**kwargs)
@@ -80,6 +110,7 @@ class PublicGraphQLView(GraphQLView):
         request.session = _NoSession()
         # A malformed CSRF cookie would otherwise be replaced on the way out.
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        self.media_type = negotiate(request.headers.get("Accept", ""))
         try:
             response = self.handle(request)
         except RequestRejected as rejected:
@@ -105,6 +136,9 @@ class PublicGraphQLView(GraphQLView):
                     errorId=error_id,
                 )
             )
+        # The media type, and so the status of an error, depends on Accept:
+        # a shared cache must not hand one client's representation to another.
+        patch_vary_headers(response, ("Accept",))
         return self.secure(response)
 
     # What ``csrf_exempt`` sets, without its per-request method wrapper:
@@ -112,10 +146,13 @@ class PublicGraphQLView(GraphQLView):
     dispatch.csrf_exempt = True
 
     def rejection_response(self, rejected: RequestRejected) -> HttpResponse:
+        status = rejected.status
+        if self.media_type == JSON_TYPE and rejected.json_status is not None:
+            status = rejected.json_status
         response = HttpResponse(
             _error_body(rejected.as_error()),
-            status=rejected.status,
-            content_type="application/json",
+            status=status,
+            content_type=CONTENT_TYPE[self.media_type],
         )
         for name, value in rejected.headers.items():
             response[name] = value
@@ -126,7 +163,7 @@ class PublicGraphQLView(GraphQLView):
     def secure(response: HttpResponse) -> HttpResponse:
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "no-referrer")
-        if response.get("Content-Type", "").startswith("application/json"):
+        if response.get("Content-Type", "").startswith(RESPONSE_TYPES):
             response["Content-Security-Policy"] = JSON_CSP
         response.setdefault("Cache-Control", "no-store")
         return response
@@ -165,50 +202,30 @@ class PublicGraphQLView(GraphQLView):
             )
 
     def wants_graphiql(self, request) -> bool:
-        return (
-            self.graphiql
-            and not guards.production_mode()
-            and "raw" not in request.GET
-            and self.request_wants_html(request)
-            and not request.GET.get("query")
-            and not request.GET.get("id")
+        return graphiql.is_wanted(
+            request,
+            enabled=self.graphiql,
+            wants_html=self.request_wants_html(request),
         )
 
     def graphiql_page(self, request):
-        return self.render_graphiql(
-            request,
-            whatwg_fetch_version=self.whatwg_fetch_version,
-            whatwg_fetch_sri=self.whatwg_fetch_sri,
-            react_version=self.react_version,
-            react_sri=self.react_sri,
-            react_dom_sri=self.react_dom_sri,
-            graphiql_version=self.graphiql_version,
-            graphiql_sri=self.graphiql_sri,
-            graphiql_css_sri=self.graphiql_css_sri,
-            subscriptions_transport_ws_version=self.subscriptions_transport_ws_version,
-            subscriptions_transport_ws_sri=self.subscriptions_transport_ws_sri,
-            graphiql_plugin_explorer_version=self.graphiql_plugin_explorer_version,
-            graphiql_plugin_explorer_sri=self.graphiql_plugin_explorer_sri,
-            graphiql_plugin_explorer_css_sri=self.graphiql_plugin_explorer_css_sri,
-            subscription_path=self.subscription_path,
-            graphiql_header_editor_enabled=False,
-            graphiql_should_persist_headers=False,
-            graphiql_input_value_deprecation=False,
-        )
+        # Vendored assets under a self-only CSP (cms/graphql/graphiql.py),
+        # not graphene-django's template, which loads everything from a CDN.
+        return graphiql.page(request)
 
     # --- request parameters ---------------------------------------------
 
     def read_params(self, request, method: str) -> dict:
+        check_headers(request)
         if method == "POST":
-            data = self.read_json_body(request)
-        else:
-            data = {}
-            for name in ("query", "id", "operationName", "variables", "extensions"):
-                if name in request.GET:
-                    data[name] = request.GET[name]
-            for name in ("variables", "extensions"):
-                if isinstance(data.get(name), str):
-                    data[name] = self.loads(data[name], name) if data[name] else None
+            return self.check_params(self.read_json_body(request))
+        data = query_string_params(request)
+        # Raw values first: bytes that are not UTF-8 inside `variables` are
+        # refused as such, not as malformed JSON.
+        check_text(data)
+        for name in ("variables", "extensions"):
+            if isinstance(data.get(name), str):
+                data[name] = self.loads(data[name], name) if data[name] else None
         return self.check_params(data)
 
     def read_json_body(self, request):
@@ -268,6 +285,7 @@ class PublicGraphQLView(GraphQLView):
         for name in ("variables", "extensions"):
             if data.get(name) is not None and not isinstance(data[name], dict):
                 raise bad(f"`{name}` must be a JSON object.")
+        check_text(data)
         return {
             "query": data.get("query") or None,
             "id": data.get("id") or None,
@@ -303,11 +321,15 @@ class PublicGraphQLView(GraphQLView):
             if query is None:
                 text = persisted.lookup(query_id)
                 if text is None:
-                    # HTTP 200: Apollo clients then retry with the full text.
+                    metrics.PERSISTED_QUERY_MISSES.inc()
+                    # Apollo clients then retry with the full text. A response
+                    # without data is a 4xx under graphql-response+json (404,
+                    # as Apollo Router answers); legacy clients keep the 200.
                     raise RequestRejected(
-                        200,
+                        404,
                         ErrorCode.PERSISTED_QUERY_NOT_FOUND,
                         "PersistedQueryNotFound",
+                        json_status=200,
                     )
                 return text, query_id, True, False
             if guards.sha256_hex(query) != query_id:
@@ -343,12 +365,15 @@ class PublicGraphQLView(GraphQLView):
 
     def run(self, request, method: str, params: dict) -> HttpResponse:
         query, query_id, is_persisted, register = self.resolve_query(params)
+        # For the request log line and metrics (cms/request_log.py).
+        request_log.note_query(query_id, query, params["operation_name"])
         query_limit = guards.limits()["MAX_QUERY_BYTES"]
         if len(query.encode("utf-8")) > query_limit:
             raise RequestRejected(
                 400,
                 ErrorCode.QUERY_TOO_LARGE,
                 f"The query exceeds {query_limit} bytes.",
+                json_status=200,
                 limit=query_limit,
             )
         # Fast path: a response cached for this exact document, variables,
@@ -362,13 +387,14 @@ class PublicGraphQLView(GraphQLView):
         key = self.cache_key(request, query_id, params, generation)
         if key is not None:
             body = response_cache.get_response(key)
+            request_log.note_cache(hit=body is not None)
             if body is not None:
                 return self.data_response(request, method, body, cacheable=True)
 
         schema = self.schema.graphql_schema
         prepared = guards.prepare(schema, query, self.rules())
         if prepared.errors:
-            return self.errors_response(prepared.errors, status=400)
+            return self.errors_response(prepared.errors)
         document = prepared.document
 
         operation = get_operation_ast(document, params["operation_name"])
@@ -378,12 +404,15 @@ class PublicGraphQLView(GraphQLView):
                 ErrorCode.OPERATION_RESOLUTION_FAILURE,
                 "Name the operation to run (operationName): the document has "
                 "none or several, or none by that name.",
+                json_status=200,
             )
+        request_log.note_operation(operation)
         if operation.operation == OperationType.SUBSCRIPTION:
             raise RequestRejected(
                 400,
                 ErrorCode.OPERATION_NOT_SUPPORTED,
                 "Subscriptions are not supported.",
+                json_status=200,
             )
         is_mutation = operation.operation == OperationType.MUTATION
         if is_mutation and method != "POST":
@@ -412,10 +441,17 @@ class PublicGraphQLView(GraphQLView):
                 schema, document, operation, variables, prepared.costs
             )
         except GraphQLError as error:
-            return self.errors_response([error], status=400)
+            return self.errors_response([error])
         ratelimit.count_cost(request, cost)
         if register:
             persisted.remember(query_id, query)
+        # Coerced here, not only inside execute(): a coercion failure is a
+        # request error (no data entry), whose status depends on the media type.
+        coerced = get_variable_values(
+            schema, operation.variable_definitions or (), variables
+        )
+        if isinstance(coerced, list):
+            return self.errors_response(coerced, ErrorCode.BAD_USER_INPUT)
 
         cacheable = (
             not is_mutation
@@ -472,8 +508,8 @@ class PublicGraphQLView(GraphQLView):
             raise _ServiceUnavailable()
         if errors:
             payload["errors"] = self.format_errors(errors, ErrorCode.BAD_USER_INPUT)
-        if result.data is not None or not errors:
-            payload["data"] = result.data
+        # Execution ran, so the data entry is there even when null.
+        payload["data"] = result.data
         return _json(payload), bool(errors)
 
     def format_errors(self, errors, default_code: str) -> list[dict]:
@@ -524,20 +560,28 @@ class PublicGraphQLView(GraphQLView):
             )
         return item
 
-    def errors_response(self, errors, status: int) -> HttpResponse:
-        default = ErrorCode.GRAPHQL_VALIDATION_FAILED
-        body = _json({"errors": self.format_errors(errors, default)})
-        response = HttpResponse(body, status=status, content_type="application/json")
+    def errors_response(
+        self, errors, default_code: str = ErrorCode.GRAPHQL_VALIDATION_FAILED
+    ) -> HttpResponse:
+        """A GraphQL request error: nothing ran, so there is no data entry."""
+        body = _json({"errors": self.format_errors(errors, default_code)})
+        status = 400 if self.media_type == GRAPHQL_RESPONSE_TYPE else 200
+        response = HttpResponse(
+            body, status=status, content_type=CONTENT_TYPE[self.media_type]
+        )
         response["Cache-Control"] = "no-store"
         return response
 
-    @staticmethod
-    def data_response(request, method: str, body: str, *, cacheable: bool):
-        response = HttpResponse(body, content_type="application/json")
+    def data_response(self, request, method: str, body: str, *, cacheable: bool):
+        response = HttpResponse(body, content_type=CONTENT_TYPE[self.media_type])
         if not (cacheable and method in ("GET", "HEAD")):
             response["Cache-Control"] = "no-store"
             return response
-        etag = '"' + guards.sha256_hex(body)[:40] + '"'
+        # One ETag per representation: the same body under the other media
+        # type is another representation (application/json's is unchanged).
+        digest = guards.sha256_hex(body)[:40]
+        suffix = "" if self.media_type == JSON_TYPE else "-gr"
+        etag = f'"{digest}{suffix}"'
         response["ETag"] = etag
         response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
         if _etag_matches(request.headers.get("If-None-Match", ""), etag):
@@ -546,6 +590,141 @@ class PublicGraphQLView(GraphQLView):
             not_modified["Cache-Control"] = response["Cache-Control"]
             return not_modified
         return response
+
+
+def negotiate(accept: str) -> str:
+    """The response media type for an ``Accept`` header (RFC 9110, 12.5.1).
+
+    Each type takes the weight of the most specific range naming it (exact,
+    then ``application/*``, then ``*/*``; a ``charset`` other than UTF-8 does
+    not name it). The heavier wins, then the more specific match, then the
+    one listed first; ``*/*`` alone gives ``application/json``. No ``Accept``,
+    or one that accepts neither type, gives ``application/json`` too: the
+    spec's default for legacy clients (and graphql-http's), and the spec lets
+    a server disregard an ``Accept`` it cannot satisfy rather than send 406.
+    """
+    matched = {}  # media type -> (specificity, -position, weight)
+    for position, item in enumerate(accept.split(",")):
+        media, *params = item.split(";")
+        media = media.strip().lower()
+        weight, usable = 1.0, True
+        for param in params:
+            name, _, value = param.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"').lower()
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    usable = False
+                usable = usable and 0.0 <= weight <= 1.0  # False for NaN too
+            elif name == "charset" and value not in ("utf-8", "utf8"):
+                usable = False
+        if not usable:
+            continue
+        for candidate in RESPONSE_TYPES:
+            specificity = _specificity(media, candidate)
+            if specificity is None:
+                continue
+            rank = (specificity, -position)
+            if candidate not in matched or rank > matched[candidate][:2]:
+                matched[candidate] = (*rank, weight)
+    choice, best = JSON_TYPE, None
+    for candidate in RESPONSE_TYPES:
+        if candidate not in matched:
+            continue
+        specificity, position, weight = matched[candidate]
+        score = (weight, specificity, position)
+        if weight > 0 and (best is None or score > best):
+            choice, best = candidate, score
+    return choice
+
+
+def _specificity(media_range: str, media_type: str) -> int | None:
+    if media_range == media_type:
+        return 2
+    if media_range == media_type.split("/")[0] + "/*":
+        return 1
+    if media_range == "*/*":
+        return 0
+    return None
+
+
+def _invalid_unicode(where: str) -> RequestRejected:
+    return RequestRejected(
+        400,
+        ErrorCode.INVALID_UNICODE,
+        f"{where} is not valid Unicode: it holds an unpaired surrogate or "
+        "bytes that are not UTF-8.",
+    )
+
+
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def check_text(data: dict) -> None:
+    """Refuse a request whose parameters hold text that is not valid Unicode.
+
+    JSON may escape a lone surrogate (``"\\ud800"``), and query-string bytes
+    that are not UTF-8 arrive as lone surrogates (``query_string_params``);
+    such text cannot be hashed, cached, or written into a response. One walk
+    over every string, keys included, at any depth (iterative: decoded JSON
+    can nest as deep as the JSON parser allows).
+    """
+    for name in PARAMETERS:
+        pending = [data.get(name)]
+        while pending:
+            value = pending.pop()
+            if isinstance(value, str):
+                if not _is_utf8_text(value):
+                    raise _invalid_unicode(f"The `{name}` parameter")
+            elif isinstance(value, dict):
+                pending.extend(value.keys())
+                pending.extend(value.values())
+            elif isinstance(value, list):
+                pending.extend(value)
+
+
+def check_headers(request) -> None:
+    """The headers the endpoint reads must be UTF-8 (API keys and preview
+    tokens are ASCII). WSGI hands header bytes over as latin-1 text."""
+    for header in TEXT_HEADERS:
+        value = request.headers.get(header)
+        if value is None:
+            continue
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            raise _invalid_unicode(f"The {header} header") from None
+
+
+def query_string_params(request) -> dict:
+    """The GraphQL parameters of a GET query string, the last of each winning
+    (as in ``request.GET``). Django would replace bytes that are not UTF-8
+    with U+FFFD and run a changed query; here they become lone surrogates
+    (``surrogateescape``), which ``check_text`` refuses."""
+    try:
+        raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
+    except UnicodeEncodeError:  # not bytes as latin-1: not from a WSGI server
+        raise _invalid_unicode("The query string") from None
+    # Percent-encode raw non-ASCII bytes, so every byte decodes the same way.
+    text = quote_from_bytes(raw, safe=_ASCII)
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            errors="surrogateescape",
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+    except ValueError:
+        raise RequestRejected(
+            400, ErrorCode.BAD_REQUEST, "The query string has too many parameters."
+        ) from None
+    return {name: value for name, value in pairs if name in PARAMETERS}
 
 
 def _etag_matches(header: str, etag: str) -> bool:

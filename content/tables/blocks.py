@@ -85,7 +85,9 @@ def table_text(columns, rows, title="", intro="", footnotes="") -> list[str]:
     for row in rows:
         parts.append(row["criterion"])
         parts.extend(html_to_text(str(cell.source)) for cell in row["cells"])
-    parts.append(html_to_text(str(footnotes)))
+    # The source, not str(): rendering a RichText looks up every page and
+    # document it links to, and the text drops the links anyway.
+    parts.append(html_to_text(str(getattr(footnotes, "source", footnotes))))
     return parts
 
 
