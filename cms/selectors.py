@@ -28,7 +28,7 @@ from wagtail.models import (
     PageViewRestriction,
 )
 
-from cms.graphql.cache import current_generation
+from cms.graphql import cache as response_cache
 
 
 def not_expired(now=None) -> Q:
@@ -119,7 +119,7 @@ def visibility(generation: int | None = None) -> Visibility:
         # be reused): never keep them, never serve the shared snapshot.
         return Visibility()
     if generation is None:
-        generation = current_generation()
+        generation = response_cache.current_generation()
     if generation is None:  # the generation is unknown: never guess
         return Visibility()
     snapshot = _snapshot
