@@ -26,13 +26,15 @@ def _isolated_cache():
 
 
 @pytest.fixture
-def public_visibility_cache(settings):
-    """The production visibility snapshot (the test settings switch it off)."""
-    from cms.selectors import forget_snapshot
+def public_visibility_cache(settings, db):
+    """The production visibility snapshot (the test settings switch it off),
+    with the test's own transaction counted as autocommit, as in production."""
+    from cms.selectors import forget_snapshot, outer_transaction_ignored
 
     settings.PUBLIC_VISIBILITY_CACHE = True
     forget_snapshot()
-    yield
+    with outer_transaction_ignored():
+        yield
     forget_snapshot()
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
-from cms.bench import ARTICLE_LIST_API_FIELDS
+from content.articles.bench import ARTICLE_LIST_API_FIELDS
 
 # --- GraphQL -----------------------------------------------------------------
 
@@ -184,8 +184,8 @@ BYPASS_CACHE_HEADER = "X-Bench-Bypass-Cache"
 ARTICLE_PAGE_TYPE = "content.ArticlePage"
 FALLBACK_PAGE_TYPE = "home.HomePage"  # until articles exist on this branch
 # Asked for in the list: the page metadata plus the fields that match the
-# GraphQL ArticleList items (cms/bench.py); names the model does not expose
-# are dropped (and noted) by the probe.
+# GraphQL ArticleList items (content/articles/bench.py); names the model does
+# not expose are dropped (and noted) by the probe.
 API_V2_LIST_FIELDS = ["slug", "first_published_at", *ARTICLE_LIST_API_FIELDS]
 API_V2_LIST_LIMIT = 10
 
@@ -233,7 +233,7 @@ def collect_fixtures() -> dict:
         fixtures["notes"].append("no trainer or table models: default slugs used")
 
     if page_type == ARTICLE_PAGE_TYPE:
-        from cms.bench import article_api_fields
+        from content.articles.bench import article_api_fields
 
         article_api_fields()  # what the server's REST API serves
     exposed = {f.name for f in getattr(model, "api_fields", [])} | {

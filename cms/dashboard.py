@@ -1,20 +1,19 @@
-"""Dashboard panels for editors: what waits for review, what is about to lapse.
+"""Dashboard panel for editors: what waits for review.
 
-Registered from cms/wagtail_hooks.py through ``construct_homepage_panels``.
-Each panel renders nothing when it has nothing to say.
+Registered from cms/wagtail_hooks.py through ``construct_homepage_panels``
+(domains add their own, e.g. content.trainers.admin's expiring credentials).
+A panel renders nothing when it has nothing to say.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils import timezone
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.models import DraftStateMixin, Page, WorkflowState
 from wagtail.snippets.models import get_snippet_models
 
-EXPIRY_WINDOW_DAYS = 30
 PANEL_LIMIT = 10
 
 
@@ -135,66 +134,5 @@ def _verbose_name(obj) -> str:
     return str(type(obj)._meta.verbose_name).capitalize()
 
 
-@dataclass
-class ExpiringCredential:
-    trainer: str
-    credential: str
-    number: str
-    expires_on: datetime.date
-    days_left: int
-    edit_url: str
-
-
-class ExpiringCredentialsPanel(Component):
-    """Trainer credentials that expire within 30 days, or have just expired."""
-
-    name = "credentials_expiring"
-    template_name = "cms/dashboard/credentials_expiring.html"
-    order = 206
-
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
-        return {
-            "rows": self.rows(AdminURLFinder(request.user)),
-            "heading": f"Credentials expiring in the next {EXPIRY_WINDOW_DAYS} days",
-            "request": request,
-        }
-
-    def rows(self, finder):
-        try:
-            model = apps.get_model("content", "TrainerCredential")
-        except LookupError:
-            return []
-        today = timezone.localdate()
-        window = datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
-        # Recently lapsed ones stay listed: a profile may still claim them.
-        rows = (
-            model.objects.filter(
-                expires_on__gte=today - window, expires_on__lte=today + window
-            )
-            .select_related("credential", "page")
-            .order_by("expires_on", "pk")
-        )
-        result = []
-        for row in rows:
-            edit_url = finder.get_edit_url(row.page)
-            if not edit_url:
-                continue
-            result.append(
-                ExpiringCredential(
-                    trainer=row.page.title,
-                    credential=row.credential.abbreviation,
-                    number=row.number,
-                    expires_on=row.expires_on,
-                    days_left=(row.expires_on - today).days,
-                    edit_url=edit_url,
-                )
-            )
-            if len(result) >= PANEL_LIMIT * 2:
-                break
-        return result
-
-
 def add_dashboard_panels(request, panels):
     panels.append(DraftsAwaitingReviewPanel())
-    panels.append(ExpiringCredentialsPanel())

@@ -7,4 +7,4 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         # Connect the trainer change-log receivers (incremental sync).
-        from content import signals_trainers  # noqa: F401
+        from content.trainers import services  # noqa: F401

@@ -1,47 +1,19 @@
-"""Admin registration for content snippets, and the content query fields."""
+"""The content app's admin: each domain's viewsets, panels and hooks.
 
-from django.contrib import messages
-from django.shortcuts import redirect
+Wagtail only looks for hooks in ``<app>.wagtail_hooks``; the domains keep
+theirs in their ``admin`` modules, imported here.
+"""
+
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from content.graphql.queries import ContentQuery
-from content.models import Author, ComparisonTable, Credential
-
-# No ``search_fields`` on these viewsets: the admin search then uses each
-# model's own index (autocomplete fields). Naming fields here restricts an
-# autocomplete query to them, which SQLite's full-text backend rejects with a
-# 500 for any field that is not an AutocompleteField.
-
-
-class CredentialViewSet(SnippetViewSet):
-    model = Credential
-    icon = "tick-inverse"
-    menu_label = "Credentials"
-    list_display = ["abbreviation", "full_name", "kind", "issuing_body"]
-    list_filter = ["kind"]
-
-
-class AuthorViewSet(SnippetViewSet):
-    model = Author
-    icon = "user"
-    list_display = ["name", "credentials", "role"]
-
-
-class ComparisonTableFilterSet(WagtailFilterSet):
-    class Meta:
-        model = ComparisonTable
-        fields = ["jurisdiction", "live"]
-
-
-class ComparisonTableViewSet(SnippetViewSet):
-    model = ComparisonTable
-    icon = "table"
-    menu_label = "Comparison tables"
-    list_display = ["title", "jurisdiction", "last_verified"]
-    filterset_class = ComparisonTableFilterSet
+from cms.bench import BENCH_API_FIELDS_HOOK
+from content.articles.admin import AuthorViewSet
+from content.articles.bench import article_api_fields
+from content.catalogue.admin import CredentialViewSet, SpecialtyViewSet
+from content.tables.admin import ComparisonTableViewSet
+from content.trainers import admin as trainers_admin  # noqa: F401  (its hooks)
 
 
 class ContentSnippets(SnippetViewSetGroup):
@@ -52,20 +24,7 @@ class ContentSnippets(SnippetViewSetGroup):
 
 
 register_snippet(ContentSnippets)
+# Editors manage the specialty vocabulary as a snippet of its own.
+register_snippet(SpecialtyViewSet)
 
-
-@hooks.register("register_schema_query")
-def add_content_queries(query_mixins):
-    query_mixins.append(ContentQuery)
-
-
-@hooks.register("before_delete_page")
-def only_publishers_delete_pages(request, page):
-    """Editors may draft but not delete: deleting needs publish permission."""
-    if not page.permissions_for_user(request.user).can_publish():
-        messages.error(request, "Only moderators can delete pages.")
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
-
-
-from content.trainer_hooks import *  # noqa: E402, F403
+hooks.register(BENCH_API_FIELDS_HOOK, article_api_fields)

@@ -17,10 +17,14 @@ from pathlib import Path
 
 from graphql import (
     BreakingChangeType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     OperationDefinitionNode,
     build_schema,
     find_breaking_changes,
+    get_named_type,
     lexicographic_sort_schema,
     parse,
     print_schema,
@@ -141,7 +145,36 @@ def deprecated_in(schema: GraphQLSchema, coordinate: str) -> bool:
     return bool(member and member.deprecation_reason)
 
 
-def _recorded(changelog: str, coordinate: str) -> bool:
+def reachable_without_deprecations(schema: GraphQLSchema) -> set[str]:
+    """Names of the types a client reaches from the root types without
+    selecting a deprecated field (or passing a deprecated argument)."""
+    roots = (schema.query_type, schema.mutation_type, schema.subscription_type)
+    queue = [root for root in roots if root is not None]
+    seen: set[str] = set()
+    while queue:
+        named = get_named_type(queue.pop())
+        if named is None or named.name in seen:
+            continue
+        seen.add(named.name)
+        for field in (getattr(named, "fields", None) or {}).values():
+            if getattr(field, "deprecation_reason", None):
+                continue
+            queue.append(field.type)
+            queue.extend(
+                arg.type
+                for arg in (getattr(field, "args", None) or {}).values()
+                if not arg.deprecation_reason
+            )
+        if isinstance(named, GraphQLObjectType):
+            queue.extend(named.interfaces)
+        if isinstance(named, GraphQLUnionType):
+            queue.extend(named.types)
+        if isinstance(named, GraphQLInterfaceType):
+            queue.extend(schema.get_possible_types(named))
+    return seen
+
+
+def is_recorded(changelog: str, coordinate: str) -> bool:
     pattern = rf"Deprecated:\s*`?{re.escape(coordinate)}`?(?![\w.])"
     return re.search(pattern, changelog) is not None
 
@@ -151,19 +184,27 @@ def undeclared_breaking_changes(
 ) -> list[str]:
     """Breaking changes from ``released`` to ``live`` that the policy refuses.
 
-    Only removals are ever allowed, and only of a field or enum value that was
+    Only removals are ever allowed: of a field or enum value that was
     deprecated in the release and recorded in the changelog as
-    ``Deprecated: Type.field``. Each message starts with the change type and
-    names the field (``FIELD_REMOVED: ArticlePage.subtitle was removed.``).
+    ``Deprecated: Type.field``, and of a type that the release served only
+    through deprecated fields and the changelog records as
+    ``Deprecated: Type``. Each message starts with the change type and names
+    the field (``FIELD_REMOVED: ArticlePage.subtitle was removed.``).
     """
     refused = []
+    served = None
     for change in find_breaking_changes(released, live):
         coordinate = _coordinate_of_change(change)
-        allowed = (
-            change.type in _REMOVALS_ALLOWED_AFTER_DEPRECATION
-            and deprecated_in(released, coordinate)
-            and _recorded(changelog, coordinate)
-        )
+        if change.type == BreakingChangeType.TYPE_REMOVED:
+            if served is None:
+                served = reachable_without_deprecations(released)
+            allowed = coordinate not in served and is_recorded(changelog, coordinate)
+        else:
+            allowed = (
+                change.type in _REMOVALS_ALLOWED_AFTER_DEPRECATION
+                and deprecated_in(released, coordinate)
+                and is_recorded(changelog, coordinate)
+            )
         if not allowed:
             refused.append(f"{change.type.name}: {change.description}")
     return refused

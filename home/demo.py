@@ -1,20 +1,28 @@
 """Demo site: the home page as the root of the default site (idempotent)."""
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from home.models import HomePage, HomePageFeaturedArticle, OrganisationSettings
+from content.media.demo import demo_image
+from content.trainers.models import TrainerProfilePage
+from home.models import (
+    HomePage,
+    HomePageFeaturedArticle,
+    HomePageFeaturedTrainer,
+    OrganisationSettings,
+)
 
 HOME_TITLE = "Dynamic Physical Therapy"
 
 
 def ensure_tree_root() -> Page:
     """The tree root and default locale, recreated if a flush removed them."""
-    from django.conf import settings
-
     Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        language_code=get_supported_content_language_variant(
+            django_settings.LANGUAGE_CODE
+        )
     )
     root = Page.get_first_root_node()
     if root is None:
@@ -103,8 +111,6 @@ def load_home_features(home: HomePage, articles, stdout) -> None:
     """Feature the demo articles and add the call to action, once."""
     if home.featured_articles.exists() or home.call_to_action:
         return
-    from content.demo.images import demo_image
-
     home.hero_image = demo_image(
         "Demo home hero", "demo-home-hero.png", "Abstract blue-green gradient"
     )
@@ -133,9 +139,6 @@ def load_featured_trainers(home: HomePage, article, stdout) -> None:
     """Feature three demo trainers on the home page and after the seed
     article's closing call to action ("... our great personal training and
     coaching partners"), once."""
-    from content.models import TrainerProfilePage
-    from home.models import HomePageFeaturedTrainer
-
     trainers = list(TrainerProfilePage.objects.live().public().order_by("path")[:3])
     if not trainers:
         return

@@ -1,14 +1,20 @@
-"""GraphQL for the home page and organisation settings."""
+"""GraphQL for the home page and organisation settings.
+
+The ``HomePage`` and ``OrganisationSettings`` object types are grapple's (the
+models' ``graphql_fields``); their list fields point at the structures below.
+"""
 
 import graphene
+from grapple.registry import registry
 from wagtail.models import Site
 
+from cms.graphql.registry import list_of, model_type
+from cms.preview import resolve_preview
 from cms.selectors import public_pages
-from content.graphql import types as content_types
-
-
-def types():
-    return content_types
+from content.media.graphql.types import requested_renditions
+from content.media.selectors import attach_renditions
+from content.trainers.graphql.types import TrainerProfile
+from home.models import HomePage, OrganisationSettings
 
 
 class SocialPlatformEnum(graphene.Enum):
@@ -45,40 +51,10 @@ class SocialLink(graphene.ObjectType):
         return self["link_text"]
 
 
-def social_links_type():
-    return graphene.List(graphene.NonNull(SocialLink), required=True)
-
-
-def featured_articles_type():
-    return graphene.List(
-        graphene.NonNull(content_types.model_type("content.ArticlePage")),
-        required=True,
-    )
-
-
-def featured_articles(home) -> list:
-    from content.graphql.loaders import CARD_FIELDS, load_articles
-    from content.graphql.queries import public_articles
-
-    ids = [link.article_id for link in home.featured_articles.all()]
-    by_id = public_articles().in_bulk(ids)
-    articles = [by_id[i] for i in ids if i in by_id]
-    load_articles(articles, CARD_FIELDS)
-    return articles
-
-
-def featured_trainers_type():
-    from content.graphql.trainer_types import TrainerProfile
-
-    return graphene.List(graphene.NonNull(TrainerProfile), required=True)
-
-
-def featured_trainers(home) -> list:
-    from content.graphql.trainers import directory_queryset
-
-    ids = [link.trainer_id for link in home.featured_trainers.all()]
-    by_id = directory_queryset().in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+# The models' list fields (``HomePage`` and ``OrganisationSettings``).
+SOCIAL_LINKS = list_of(SocialLink)
+FEATURED_ARTICLES = list_of(lambda: model_type("content.ArticlePage"))
+FEATURED_TRAINERS = list_of(TrainerProfile)
 
 
 def current_site(info):
@@ -88,20 +64,28 @@ def current_site(info):
     )
 
 
+def with_hero_renditions(home, info):
+    """The home page, with every hero rendition the query asks for loaded
+    in one query (not one per filter)."""
+    if home is None or home.hero_image_id is None:
+        return home
+    specs = requested_renditions(info, "heroImage")
+    if specs != set():  # nothing asked for: not even the image is read
+        attach_renditions([home.hero_image], specs=specs)
+    return home
+
+
 class HomeQuery(graphene.ObjectType):
     home_page = graphene.Field(
-        lambda: _home_type(),
+        lambda: registry.pages[HomePage],
         description="The live home page of the requested site (or the default site).",
     )
     organisation_settings = graphene.Field(
-        lambda: _settings_type(),
+        lambda: registry.settings[OrganisationSettings],
         description="The clinic's name, contact details, booking and social links.",
     )
 
     def resolve_home_page(self, info):
-        from cms.preview import resolve_preview
-        from home.models import HomePage
-
         site = current_site(info)
         # The token must be for this site's home page; checked even without a
         # site so that a bad token is always refused the same way.
@@ -109,39 +93,22 @@ class HomeQuery(graphene.ObjectType):
             info.context, HomePage, object_id=site.root_page_id if site else "-"
         )
         if draft is not None:
-            return draft
+            return with_hero_renditions(draft, info)
         if site is None:
             return None
         # public_pages also drops an expired home page.
-        return (
+        home = (
             public_pages(HomePage.objects)
             .select_related("hero_image")
             .filter(pk=site.root_page_id)
             .first()
         )
+        return with_hero_renditions(home, info)
 
     def resolve_organisation_settings(self, info):
-        from home.models import OrganisationSettings
-
         site = current_site(info)
         if site is None:
             return None
         # Read without creating: a GET must never write a settings row.
         found = OrganisationSettings.objects.filter(site=site).first()
         return found or OrganisationSettings(site=site)
-
-
-def _home_type():
-    from grapple.registry import registry
-
-    from home.models import HomePage
-
-    return registry.pages[HomePage]
-
-
-def _settings_type():
-    from grapple.registry import registry
-
-    from home.models import OrganisationSettings
-
-    return registry.settings[OrganisationSettings]

@@ -13,14 +13,15 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
 from cms.preview import HeadlessPreviewMixin
-from content.blocks import CallToActionBlock, SocialLinkBlock
+from content.articles.blocks import CallToActionBlock, public_blocks
+from content.articles.selectors import article_cards
+from content.media.models import alt_text_field, image_field
+from content.media.selectors import public_image
+from content.trainers.selectors import trainers_by_id
+from home.blocks import SocialLinkBlock
 
-
-def _graphql():
-    # Imported lazily: the GraphQL types import the models.
-    from home import graphql
-
-    return graphql
+# Field types are dotted paths, imported when the schema is built.
+GRAPHQL = "home.graphql"
 
 
 class HomePage(HeadlessPreviewMixin, Page):
@@ -34,16 +35,8 @@ class HomePage(HeadlessPreviewMixin, Page):
     hero_text = models.TextField(
         blank=True, help_text="One or two sentences under the hero heading."
     )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    hero_image_alt = models.CharField(
-        max_length=250, blank=True, help_text="Describe the image for screen readers."
-    )
+    hero_image = image_field()
+    hero_image_alt = alt_text_field("Describe the image for screen readers.")
     call_to_action = StreamField(
         [("call_to_action", CallToActionBlock())],
         blank=True,
@@ -78,25 +71,25 @@ class HomePage(HeadlessPreviewMixin, Page):
         ),
         GraphQLField(
             "hero_image",
-            lambda: _graphql().types().ResponsiveImage,
+            "content.media.graphql.types.ResponsiveImage",
             source="graphql_hero_image",
             description="Hero image with alt text and renditions.",
         ),
         GraphQLField(
             "featured_articles",
-            lambda: _graphql().featured_articles_type(),
+            f"{GRAPHQL}.FEATURED_ARTICLES",
             source="graphql_featured_articles",
             description="Featured articles in editor order (published ones only).",
         ),
         GraphQLField(
             "featured_trainers",
-            lambda: _graphql().featured_trainers_type(),
+            f"{GRAPHQL}.FEATURED_TRAINERS",
             source="graphql_featured_trainers",
             description="Featured partner trainers in editor order (public only).",
         ),
         GraphQLField(
             "call_to_action",
-            lambda: _graphql().types().BodyCallToAction,
+            "content.articles.graphql.types.BodyCallToAction",
             source="graphql_call_to_action",
             description="The call to action, if any.",
         ),
@@ -108,23 +101,26 @@ class HomePage(HeadlessPreviewMixin, Page):
     class Meta:
         verbose_name = "home page"
 
-    def graphql_hero_image(self, info, **kwargs):
-        from content.graphql.loaders import attach_renditions, requested_renditions
+    # The home page resolver attaches the requested hero renditions
+    # (home.graphql.HomeQuery): every filter in one query.
 
-        image = self.hero_image
-        if image is not None:
-            # Every requested rendition in one query, not one per filter.
-            attach_renditions([image], requested_renditions(info))
-        return _graphql().types().image_value(image, self.hero_image_alt, info)
+    def graphql_hero_image(self, info, **kwargs):
+        return public_image(
+            image=self.hero_image, alt=self.hero_image_alt, request=info.context
+        )
 
     def graphql_featured_articles(self, info, **kwargs):
-        return _graphql().featured_articles(self)
+        return article_cards(
+            ids=[link.article_id for link in self.featured_articles.all()]
+        )
 
     def graphql_featured_trainers(self, info, **kwargs):
-        return _graphql().featured_trainers(self)
+        ids = [link.trainer_id for link in self.featured_trainers.all()]
+        by_id = trainers_by_id(ids=ids)
+        return [by_id[i] for i in ids if i in by_id]
 
     def graphql_call_to_action(self, info, **kwargs):
-        blocks = _graphql().types().resolve_stream(self.call_to_action, info)
+        blocks = public_blocks(self.call_to_action)
         return blocks[0] if blocks else None
 
 
@@ -209,7 +205,7 @@ class OrganisationSettings(BaseSiteSetting):
         ),
         GraphQLField(
             "social_links",
-            lambda: _graphql().social_links_type(),
+            f"{GRAPHQL}.SOCIAL_LINKS",
             source="graphql_social_links",
             description="Social profiles in display order.",
         ),

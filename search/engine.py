@@ -19,6 +19,7 @@ from typing import Any
 from wagtail.search.backends import get_search_backend
 
 from cms.graphql.errors import ApiError
+from cms.graphql.pagination import check_pagination
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -134,8 +135,6 @@ def _scored(source: SearchSource, words: str, window: int) -> tuple[list, int]:
 
 
 def run_search(query: str | None, keys: list[str] | None, limit: int, offset: int):
-    from cms.graphql.pagination import check_pagination
-
     limit, offset = check_pagination(limit, offset)
     terms = terms_of(query)
     selected = [s for k, s in _SOURCES.items() if not keys or k in keys]

@@ -1,7 +1,8 @@
 """GraphQL for the site search: ``search`` and ``searchSuggestions``.
 
-Replaces grapple's root ``search`` (dropped by cms.graphql.schema), which
-returned unpublished and private pages with no page-size limit.
+Replaces grapple's root ``search`` (never part of the root Query, see
+api.schema), which returned unpublished and private pages with no page-size
+limit.
 """
 
 import logging
@@ -12,9 +13,11 @@ from wagtail.contrib.search_promotions.models import Query as QueryLog
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
-from cms.graphql.interfaces import frontend_url
+from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import pagination_args
-from cms.selectors import is_public_page
+from cms.graphql.registry import model_type
+from cms.selectors import frontend_url, is_public_page
+from content.trainers.graphql.types import TrainerProfile
 from search import engine
 
 logger = logging.getLogger("search")
@@ -39,19 +42,10 @@ CONTENT_MODELS = {
 
 
 def _content_union():
-    """The union of the searchable types grapple built (looked up lazily:
-    grapple creates its model types while the schema is being built)."""
-    from content.graphql.types import model_type
-
-    members = {}
-    for key, label in CONTENT_MODELS.items():
-        try:
-            members[key] = model_type(label)
-        except LookupError:
-            continue
-    # Trainer profiles have a hand-written type (content.graphql.trainer_types).
-    from content.graphql.trainer_types import TrainerProfile
-
+    """The union of the searchable types (built when the root Query is
+    assembled: grapple makes its model types when the app registry is ready)."""
+    members = {key: model_type(label) for key, label in CONTENT_MODELS.items()}
+    # Trainer profiles have a hand-written type (content.trainers.graphql.types).
     members["trainer"] = TrainerProfile
 
     class Meta:
@@ -250,8 +244,6 @@ class SearchQuery(graphene.ObjectType):
         return results
 
     def resolve_search_suggestions(self, info, prefix, limit=5, types=None):
-        from cms.graphql.errors import ApiError, ErrorCode
-
         if not 1 <= limit <= MAX_SUGGESTIONS:
             raise ApiError(
                 f"limit must be between 1 and {MAX_SUGGESTIONS}.",

@@ -1,26 +1,21 @@
 """What the site search covers: one ``SearchSource`` per public content type."""
 
-from django.apps import apps
 from django.conf import settings
 from django.utils.html import strip_tags
 
-from cms.graphql.interfaces import frontend_url
-from cms.selectors import public_pages, public_snippets
+from cms.selectors import frontend_url
+from content.articles.selectors import (
+    article_cards,
+    load_bodies,
+    searchable_articles,
+)
+from content.tables.selectors import public_tables
+from content.trainers.selectors import public_profiles, trainers_by_id
 from search.engine import SearchSource, register_source
 
 
-def _articles():
-    from content.models import ArticlePage
-
-    return public_pages(ArticlePage.objects.all())
-
-
 def _load_articles(ids):
-    from content.graphql.loaders import CARD_FIELDS, load_articles, load_bodies
-    from content.graphql.queries import public_articles
-
-    articles = list(public_articles().filter(pk__in=ids))
-    load_articles(articles, CARD_FIELDS)
+    articles = article_cards(ids=ids)
     # The excerpt reads every body: its chooser blocks load for all hits at
     # once, not per article.
     load_bodies(articles)
@@ -35,12 +30,6 @@ def _article_text(article) -> str:
     )
 
 
-def _tables():
-    from content.models import ComparisonTable
-
-    return public_snippets(ComparisonTable.objects.all())
-
-
 def table_url(table) -> str:
     """Frontend route for a comparison table shown on its own."""
     return f"{settings.FRONTEND_BASE_URL}/compare/{table.slug}/"
@@ -52,23 +41,8 @@ def _table_text(table) -> str:
     )
 
 
-def _trainer_model():
-    try:
-        return apps.get_model("content", "TrainerProfilePage")
-    except LookupError:
-        return None
-
-
-def _trainers():
-    return public_pages(_trainer_model().objects.all())
-
-
 def _load_trainers(ids):
-    from content.graphql.trainers import directory_queryset
-
-    # directory_queryset already applies cms.selectors.public_pages.
-    queryset = directory_queryset().filter(pk__in=ids)
-    return {t.pk: t for t in queryset}
+    return trainers_by_id(ids=ids)
 
 
 def _trainer_text(trainer) -> str:
@@ -82,7 +56,7 @@ def register_default_sources() -> None:
         SearchSource(
             key="article",
             label="Articles",
-            queryset=_articles,
+            queryset=searchable_articles,
             title=lambda a: a.title,
             text=_article_text,
             url=frontend_url,
@@ -93,24 +67,23 @@ def register_default_sources() -> None:
         SearchSource(
             key="comparison_table",
             label="Comparison tables",
-            queryset=_tables,
+            queryset=public_tables,
             title=lambda t: t.title,
             text=_table_text,
             url=table_url,
         )
     )
-    if _trainer_model() is not None:
-        register_source(
-            SearchSource(
-                key="trainer",
-                label="Trainers",
-                queryset=_trainers,
-                title=lambda t: t.title,
-                text=_trainer_text,
-                url=frontend_url,
-                load=_load_trainers,
-            )
+    register_source(
+        SearchSource(
+            key="trainer",
+            label="Trainers",
+            queryset=public_profiles,
+            title=lambda t: t.title,
+            text=_trainer_text,
+            url=frontend_url,
+            load=_load_trainers,
         )
+    )
 
 
 __all__ = ["register_default_sources", "table_url"]

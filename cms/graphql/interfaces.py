@@ -7,17 +7,9 @@ This interface keeps only what a frontend needs to render and link a page.
 """
 
 import graphene
-from django.conf import settings
 from grapple.registry import registry
 
-
-def frontend_url(page) -> str | None:
-    """Absolute URL of a page on the headless frontend, or None if unrouted."""
-    parts = page.get_url_parts()
-    if parts is None:
-        return None
-    _site_id, _root_url, page_path = parts
-    return f"{settings.FRONTEND_BASE_URL}{page_path}"
+from cms.selectors import frontend_url
 
 
 class PublicPageInterface(graphene.Interface):

@@ -11,10 +11,16 @@ This module rebuilds the executable schema from the root query down:
 * page types keep the public page interface's fields and the fields the
   model declares in ``graphql_fields``, nothing else.
 
+Grapple has no setting to leave these out, so they are pruned here; what it
+does let the project choose is never made in the first place: its root
+fields are not part of the root Query (``api.schema``) and no block type is
+registered with ``register_streamfield_block``.
+
 ``GRAPHENE["SCHEMA"]`` points at ``schema`` below, so the view, the printed
 contract and the tests all see the same pruned schema.
 """
 
+from graphene.utils.str_converters import to_camel_case
 from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -81,8 +87,6 @@ def _allowed_page_fields(graphql_type, page_interface) -> set[str] | None:
     model = getattr(getattr(graphene_type, "_meta", None), "model", None)
     if model is None or page_interface not in graphql_type.interfaces:
         return None
-    from graphene.utils.str_converters import to_camel_case
-
     declared = set()
     for field in getattr(model, "graphql_fields", []):
         field = field() if callable(field) else field

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "web",
+    "api",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -23,9 +23,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from cms.middleware import MESSAGE
 from content.models import ArticlePage, Author, ComparisonTable
-from content.models.trainers import TrainerProfilePage
 from content.tests.test_admin_no_server_errors import article_data, table_data
 from content.tests.test_admin_trainers_no_server_errors import trainer_data
+from content.trainers.models import TrainerProfilePage
 from home.models import HomePage
 
 # Used as the URLconf by the tests marked ``urls(__name__)`` below: the same

@@ -73,7 +73,7 @@ def test_rest_api_baseline_serves_the_article_fields_graphql_serves(client):
     from io import StringIO
 
     from bench.operations import API_V2_LIST_FIELDS
-    from content.factories import ArticlePageFactory, BlogIndexPageFactory
+    from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
     from home.demo import load_site
 
     blog = BlogIndexPageFactory(parent=load_site(StringIO()))

@@ -25,7 +25,7 @@ from wagtail.models import Collection
 
 from cms.preview import HeadlessPreviewMixin
 from content.models import ArticlePage, BlogIndexPage
-from content.models.trainers import TrainerDirectoryPage, TrainerProfilePage
+from content.trainers.models import TrainerDirectoryPage, TrainerProfilePage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

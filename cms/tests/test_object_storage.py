@@ -29,7 +29,7 @@ from cms.renditions import allowed_filters
 from cms.tests.s3_support import create_bucket, object_keys, use_bucket
 from cms.tests.test_preview_graphql import publish
 from cms.tests.test_settings_defaults import PRODUCTION_ENV, settings_of
-from content.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
 
 pytestmark = pytest.mark.django_db

@@ -14,15 +14,15 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from cms.editorial import ensure_groups
 from cms.preview import create_preview_token
-from content.demo.permissions import ensure_groups
-from content.factories import (
+from content.articles.factories import (
     ArticlePageFactory,
     AuthorFactory,
     BlogIndexPageFactory,
-    ComparisonTableFactory,
 )
 from content.models import ArticlePage, ComparisonTable
+from content.tables.factories import ComparisonTableFactory
 from content.tests.test_admin import article_form, table_form
 from frontend_contract.tools import load_operations, shape_of
 from home.models import HomePage

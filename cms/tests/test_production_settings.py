@@ -225,8 +225,8 @@ def test_a_submission_for_moderation_mails_the_moderators_from_the_notice_addres
 
     from django.contrib.auth.models import Group, User
 
-    from content.demo.permissions import ensure_groups
-    from content.factories import ArticlePageFactory, BlogIndexPageFactory
+    from cms.editorial import ensure_groups
+    from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
     from home.demo import load_site
 
     settings.WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "review@clinic.example"

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from cms.tests.test_logging_json import records
 from cms.tests.test_metrics import CATALOGUE
 from cms.tests.test_preview_graphql import ARTICLE, draft_token, publish
-from content.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from cms import selectors
 from cms.graphql import cache as response_cache
-from content.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
 
 QUERY = """

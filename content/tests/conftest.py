@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from content.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from content.models import ArticlePage, BlogIndexPage
 from home.demo import load_site
 

@@ -22,15 +22,14 @@ from wagtail.models import (
     PageViewRestriction,
 )
 
-from content.demo.images import draw
-from content.factories import (
+from content.articles.factories import (
     ArticlePageFactory,
     AuthorFactory,
     BlogIndexPageFactory,
-    ComparisonTableFactory,
-    table_rows,
 )
+from content.media.demo import draw
 from content.models import ArticlePage, BlogIndexPage, ComparisonTable
+from content.tables.factories import ComparisonTableFactory, table_rows
 from home.models import HomePage, HomePageFeaturedArticle
 
 MARKER = "leak"
@@ -328,11 +327,11 @@ def build() -> dict:
 def _trainers(home, hidden_links, document, embed_image, photo) -> list[int]:
     """Hidden trainer profiles (all in 'Leakville'), and a public carrier
     profile with a private photo, hidden links and an unpublished revision."""
-    from content.factories_trainers import (
+    from content.trainers.factories import (
         TrainerDirectoryPageFactory,
         TrainerProfilePageFactory,
     )
-    from content.models.trainers import TrainerDirectoryPage, TrainerProfilePage
+    from content.trainers.models import TrainerDirectoryPage, TrainerProfilePage
     from home.models import HomePageFeaturedTrainer
 
     now = timezone.now()

@@ -12,9 +12,10 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from content.demo.permissions import ensure_groups
-from content.factories import AuthorFactory, ComparisonTableFactory
+from cms.editorial import ensure_groups
+from content.articles.factories import AuthorFactory
 from content.models import ArticlePage, ComparisonTable
+from content.tables.factories import ComparisonTableFactory
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from content.demo.permissions import ensure_groups
-from content.factories import ArticlePageFactory, BlogIndexPageFactory
+from cms.editorial import ensure_groups
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
 
 

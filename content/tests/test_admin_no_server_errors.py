@@ -20,14 +20,14 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from content.demo.permissions import ensure_groups
-from content.factories import (
+from cms.editorial import ensure_groups
+from content.articles.factories import (
     ArticlePageFactory,
     AuthorFactory,
     BlogIndexPageFactory,
-    ComparisonTableFactory,
 )
 from content.models import ArticlePage, Author, ComparisonTable, Credential
+from content.tables.factories import ComparisonTableFactory
 from home.demo import load_site
 
 OK = (200, 302, 403)

@@ -8,22 +8,22 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from content.demo.permissions import ensure_groups
-from content.factories_trainers import (
-    CredentialFactory,
-    SpecialtyFactory,
-    TrainerCredentialFactory,
-    TrainerProfilePageFactory,
-    make_directory,
-    publish,
-)
-from content.models.trainers import TrainerProfilePage
+from cms.editorial import ensure_groups
+from content.tests.support import make_directory
 from content.tests.test_admin_no_server_errors import (
     BAD_DATES,
     check,
     page_urls,
     snippet_urls,
 )
+from content.trainers.factories import (
+    CredentialFactory,
+    SpecialtyFactory,
+    TrainerCredentialFactory,
+    TrainerProfilePageFactory,
+    publish,
+)
+from content.trainers.models import TrainerProfilePage
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from content.models import ArticlePage, BlogIndexPage, ComparisonTable, Credential
-from content.models.trainers import TrainerProfilePage
+from content.trainers.models import TrainerProfilePage
 from home.models import OrganisationSettings
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from cms.graphql.errors import ErrorCode
-from content.demo.images import demo_image
-from content.factories import AuthorFactory
+from content.articles.factories import AuthorFactory
+from content.media.demo import demo_image
 from content.models import ArticlePageAuthor, Credential
 
 ARTICLE_LIST = """

@@ -480,7 +480,7 @@ def test_search_promotions_skip_hidden_pages(as_identity):
 
 @pytest.mark.parametrize("slug", HIDDEN_TRAINERS[:-1])
 def test_hidden_trainer_by_id_is_null(as_identity, slug):
-    from content.models.trainers import TrainerProfilePage
+    from content.trainers.models import TrainerProfilePage
 
     pk = TrainerProfilePage.objects.get(slug=slug).pk
     query = "query T($id: ID) { trainer(id: $id) { ...Trainer } }"
@@ -492,7 +492,7 @@ def test_hidden_trainer_by_id_is_null(as_identity, slug):
 
 
 def test_a_full_trainer_sync_lists_no_hidden_profile(as_identity):
-    from content.models.trainers import TrainerProfilePage
+    from content.trainers.models import TrainerProfilePage
 
     client = as_identity("superuser")
     query = (
@@ -659,7 +659,7 @@ def test_forged_preview_token_shows_no_draft(
 def _preview_is_wired() -> bool:
     import inspect
 
-    from content.graphql import queries
+    from content.articles.graphql import queries
 
     return "resolve_preview" in inspect.getsource(queries)
 

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.models import Revision
 
-from content.blocks import CallToActionBlock, InlineComparisonTableBlock
+from content.articles.blocks import CallToActionBlock
 from content.models import ArticlePage, ComparisonTable
+from content.tables.blocks import InlineComparisonTableBlock
 
 
 def inline_table(cells_per_row):

@@ -17,16 +17,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
-from content.blocks import ArticleBodyBlock
-from content.factories import ArticlePageFactory, ComparisonTableFactory, table_rows
-from content.factories_trainers import (
+from content.articles.blocks import ArticleBodyBlock
+from content.articles.factories import ArticlePageFactory
+from content.models import ArticlePage, BlogIndexPage, Specialty
+from content.tables.factories import ComparisonTableFactory, table_rows
+from content.trainers.factories import (
     CredentialFactory,
     TrainerCredentialFactory,
     TrainerEducationFactory,
     publish,
 )
-from content.models import ArticlePage, BlogIndexPage, Specialty
-from content.models.trainers import TrainerProfilePage
+from content.trainers.models import TrainerProfilePage
 from frontend_contract.tools import OPERATIONS_DIR
 
 

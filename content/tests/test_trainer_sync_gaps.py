@@ -13,15 +13,15 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from content.factories_trainers import (
+from content.tests.support import make_directory
+from content.trainers.factories import (
     CredentialFactory,
     TrainerCredentialFactory,
     TrainerProfilePageFactory,
-    make_directory,
     publish,
 )
-from content.models.trainers import TrainerChange, TrainerProfilePage
-from content.signals_trainers import log_changes
+from content.trainers.models import TrainerChange, TrainerProfilePage
+from content.trainers.services import log_changes
 
 SYNC = """
 query($cursor: String, $limit: Int) {

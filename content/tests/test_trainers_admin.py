@@ -4,14 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from content.factories_trainers import (
+from content.tests.support import make_directory
+from content.trainers.factories import (
     CredentialFactory,
     SpecialtyFactory,
     TrainerCredentialFactory,
     TrainerProfilePageFactory,
-    make_directory,
 )
-from content.models.trainers import TrainerCredential
+from content.trainers.models import TrainerCredential
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from content.demo.trainers import CURATED_COUNT, DEMO_MARK, _spec, load_trainers
 from content.models import Credential
-from content.models.trainers import TrainerChange, TrainerProfilePage
+from content.trainers import demo
+from content.trainers.demo import CURATED_COUNT, DEMO_MARK, _spec
+from content.trainers.models import TrainerChange, TrainerProfilePage
+from home.demo import load_site
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,10 @@ def snapshot():
             "slug", "title", "city", "latitude", "longitude", "accepting_new_clients"
         )
     )
+
+
+def load_trainers(stdout):
+    demo.load(stdout, parent=load_site(StringIO()))
 
 
 def test_demo_trainers_are_fictional_wisconsin_profiles_and_idempotent():

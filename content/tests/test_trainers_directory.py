@@ -2,13 +2,13 @@ import datetime
 
 import pytest
 
-from content.factories_trainers import (
+from content.tests.support import make_directory
+from content.trainers.factories import (
     CredentialFactory,
     SpecialtyFactory,
     TrainerCredentialFactory,
     TrainerEducationFactory,
     TrainerProfilePageFactory,
-    make_directory,
     publish,
 )
 

@@ -1,6 +1,6 @@
 import pytest
 
-from content.factories_trainers import SpecialtyFactory
+from content.trainers.factories import SpecialtyFactory
 
 pytestmark = pytest.mark.django_db
 

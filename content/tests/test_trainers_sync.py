@@ -3,14 +3,14 @@ import random
 import pytest
 from wagtail.models import PageViewRestriction
 
-from content.factories_trainers import (
+from content.tests.support import make_directory
+from content.trainers.factories import (
     TrainerDirectoryPageFactory,
     TrainerProfilePageFactory,
-    make_directory,
     publish,
 )
-from content.graphql.trainers import encode_cursor
-from content.models.trainers import TrainerProfilePage
+from content.trainers.models import TrainerProfilePage
+from content.trainers.services import encode_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_moving_a_profile_under_a_private_parent_tombstones_it(gql):
 
 
 def test_renaming_a_specialty_resends_the_profiles_that_show_it(gql):
-    from content.factories_trainers import SpecialtyFactory
+    from content.trainers.factories import SpecialtyFactory
 
     directory = make_directory()
     specialty = SpecialtyFactory(name="Older adults")

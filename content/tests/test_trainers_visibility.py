@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from content.factories_trainers import (
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.tests.support import make_directory
+from content.trainers.factories import (
     CredentialFactory,
     SpecialtyFactory,
     TrainerCredentialFactory,
     TrainerEducationFactory,
     TrainerProfilePageFactory,
-    make_directory,
     publish,
 )
 
@@ -109,9 +110,15 @@ def test_a_private_profile_is_hidden_and_tombstoned(gql, directory, restrict):
     assert str(page.pk) in removed["trainerSync"]["removedIds"]
 
 
-def test_featured_trainers_block_returns_only_live_public_profiles(directory):
-    from content.trainer_blocks import FeaturedTrainersBlock
+FEATURED = """
+query {
+  article(slug: "featuring") {
+    body { ... on BodyFeaturedTrainers { heading trainers { id } } }
+  }
+}"""
 
+
+def test_featured_trainers_block_returns_only_live_public_profiles(directory, gql):
     live = TrainerProfilePageFactory(parent=directory)
     publish(live)
     draft = TrainerProfilePageFactory(parent=directory, live=False)
@@ -119,12 +126,18 @@ def test_featured_trainers_block_returns_only_live_public_profiles(directory):
     PageViewRestriction.objects.create(
         page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
     )
-    block = FeaturedTrainersBlock()
-    value = block.to_python(
-        {"heading": "Meet them", "trainers": [private.pk, draft.pk, live.pk]}
+    blog = BlogIndexPageFactory(parent=directory.get_parent())
+    chosen = {"heading": "Meet them", "trainers": [private.pk, draft.pk, live.pk]}
+    article = ArticlePageFactory(
+        parent=blog,
+        slug="featuring",
+        body=[{"type": "featured_trainers", "value": chosen}],
     )
-    result = block.live_trainers(info=None, values=value)
-    assert [p.pk for p in result] == [live.pk]
+    article.save_revision().publish()
+
+    [block] = gql.data(FEATURED)["article"]["body"]
+
+    assert block == {"heading": "Meet them", "trainers": [{"id": str(live.pk)}]}
 
 
 PAGE_QUERY = """

@@ -3,11 +3,8 @@
 import pytest
 from wagtail.models import PageViewRestriction
 
-from content.factories import (
-    ArticlePageFactory,
-    BlogIndexPageFactory,
-    ComparisonTableFactory,
-)
+from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
+from content.tables.factories import ComparisonTableFactory
 
 ALL_ARTICLES = """
 query($slug: String!) {

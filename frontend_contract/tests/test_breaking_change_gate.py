@@ -8,10 +8,14 @@ renames a field in the code.
 import re
 
 import pytest
+from graphql import build_schema
 
 from frontend_contract.tools import (
+    CHANGELOG_FILE,
     changed_coordinates,
+    is_recorded,
     live_sdl,
+    reachable_without_deprecations,
     release_problem,
     snapshot_problem,
 )
@@ -137,3 +141,87 @@ def test_additive_changes_pass_the_release_gate(sdl):
 
     assert release_problem(sdl, added, changelog="") is None
     assert changed_coordinates(sdl, added) == ["ArticlePage.kicker"]
+
+
+# Types: deprecated through every field that reaches them ----------------------
+
+PHOTO_DEPRECATION = (
+    ' @deprecated(reason: "Use portrait: the same photo as a ResponsiveImage.")'
+)
+PHOTO_TYPES = ["TrainerPhoto", "TrainerPhotoRendition", "TrainerImageFilter"]
+
+
+def drop_type(sdl: str, name: str) -> str:
+    """Remove one type (and its description) from the SDL."""
+    pattern = rf'(?:^"""[^"]*"""\n)?^(?:type|enum|input) {name} [^\n]*\{{\n.*?^\}}\n\n?'
+    dropped, count = re.subn(pattern, "", sdl, count=1, flags=re.M | re.S)
+    assert count == 1, name
+    return dropped
+
+
+def without_photo(sdl: str) -> str:
+    """The trainer photo field removed, with the types only it reached."""
+    field = (
+        f'  """Portrait photo, if any."""\n  photo: TrainerPhoto{PHOTO_DEPRECATION}\n\n'
+    )
+    assert field in sdl
+    sdl = sdl.replace(field, "")
+    for name in PHOTO_TYPES:
+        sdl = drop_type(sdl, name)
+    return sdl
+
+
+def test_types_served_only_through_deprecated_fields_may_go_when_recorded(sdl):
+    removed = without_photo(sdl)
+    build_schema(removed)  # still a valid schema
+
+    assert release_problem(sdl, removed, CHANGELOG_FILE.read_text()) is None
+
+
+def test_a_type_removed_without_its_changelog_entry_is_refused_by_name(sdl):
+    changelog = "Deprecated: TrainerProfile.photo — use portrait."
+
+    problem = release_problem(sdl, without_photo(sdl), changelog)
+
+    assert "TYPE_REMOVED: TrainerPhoto was removed." in problem
+    assert "TYPE_REMOVED: TrainerImageFilter was removed." in problem
+    assert "TrainerProfile.photo" not in problem
+
+
+def test_a_type_a_current_field_still_serves_may_not_be_removed(sdl):
+    released = sdl.replace(PHOTO_DEPRECATION, "")
+
+    problem = release_problem(released, without_photo(sdl), CHANGELOG_FILE.read_text())
+
+    assert "FIELD_REMOVED: TrainerProfile.photo was removed." in problem
+    assert "TYPE_REMOVED: TrainerPhoto was removed." in problem
+
+
+def test_every_deprecation_in_the_live_schema_is_recorded_in_the_changelog():
+    schema = build_schema(live_sdl())
+    served = reachable_without_deprecations(schema)
+    changelog = CHANGELOG_FILE.read_text()
+    deprecated = [
+        f"{type_name}.{name}"
+        for type_name, graphql_type in schema.type_map.items()
+        for name, member in {
+            **(getattr(graphql_type, "fields", None) or {}),
+            **(getattr(graphql_type, "values", None) or {}),
+        }.items()
+        if member.deprecation_reason
+    ]
+    hidden = [
+        name
+        for name in schema.type_map
+        if not name.startswith("__") and name not in served
+    ]
+
+    assert deprecated == ["TrainerHeldCredential.credential", "TrainerProfile.photo"]
+    assert sorted(hidden) == [
+        "TrainerCredentialKind",
+        "TrainerCredentialType",
+        "TrainerImageFilter",
+        "TrainerPhoto",
+        "TrainerPhotoRendition",
+    ]
+    assert [c for c in deprecated + hidden if not is_recorded(changelog, c)] == []

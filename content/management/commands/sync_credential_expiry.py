@@ -6,7 +6,7 @@ cron hourly, or at least daily just after midnight in ``TIME_ZONE``.
 
 from django.core.management.base import BaseCommand
 
-from content.signals_trainers import log_expired_credentials
+from content.trainers.services import log_expired_credentials
 
 
 class Command(BaseCommand):

@@ -1,0 +1,53 @@
+"""Batch loading for article lists and details.
+
+``load_articles`` loads the relations the query selected for a whole page of
+articles (``selectors.load_relations``: one query per relation) and, when the
+body is selected, what the bodies link to and choose, also at once.
+"""
+
+from content.articles.selectors import load_relations
+from content.richtext.selectors import prime_sources, raw_strings
+from content.tables.graphql.loaders import table_link_sources
+from content.trainers.graphql.loaders import (
+    FEATURED_TRAINERS,
+    FeaturedTrainers,
+    featured_trainer_ids,
+)
+
+
+def load_articles(
+    articles: list, fields: set[str], renditions: set[str] | None, info
+) -> None:
+    """Load the relations ``fields`` asks for, for all ``articles`` at once,
+    and the image renditions with the ``renditions`` specs (None: all). With
+    the body selected, also what the bodies link to and choose
+    (``prime_body_links``)."""
+    load_relations(articles, fields=fields, renditions=renditions)
+    if articles and "body" in fields:
+        prime_body_links(articles, info)
+
+
+def prime_body_links(articles: list, info) -> None:
+    """Look up every page and document the bodies link to, at once: rich
+    text in any block, call-to-action pages, the rich text of the
+    comparison tables the bodies choose (loaded with the body) and the
+    trainers of every featured-trainers block."""
+    sources, page_ids, trainer_ids = [], [], []
+    for article in articles:
+        raw = list(article.body.raw_data)
+        sources += raw_strings(raw)
+        page_ids += [
+            block["value"]["page"]
+            for block in raw
+            if block.get("type") == "call_to_action"
+            and isinstance(block.get("value"), dict)
+            and isinstance(block["value"].get("page"), int)
+        ]
+        for block in article.body:
+            if block.block_type == "comparison_table" and block.value is not None:
+                sources += table_link_sources(block.value)
+            elif block.block_type == "featured_trainers":
+                trainer_ids += featured_trainer_ids(block.value)
+    prime_sources(info, sources, page_ids)
+    if trainer_ids and info.context is not None:
+        setattr(info.context, FEATURED_TRAINERS, FeaturedTrainers(trainer_ids))

@@ -1,0 +1,81 @@
+"""Root fields of articles: ``articles``, ``article``, ``articleTags``.
+
+Resolvers only return live, public articles, or a draft for a valid preview
+token.
+"""
+
+import graphene
+
+from cms.graphql.pagination import page_type, paginate, pagination_args
+from cms.graphql.registry import model_type
+from cms.graphql.selection import selected_fields
+from cms.preview import resolve_preview
+from content.articles import selectors
+from content.articles.graphql.loaders import load_articles
+from content.articles.graphql.types import TagType
+from content.articles.models import ArticlePage
+from content.media.graphql.types import requested_renditions
+
+
+class ArticleOrder(graphene.Enum):
+    class Meta:
+        description = "Orderings allowed for article lists."
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+
+
+ArticlePageList = page_type(
+    "ArticlePageList",
+    lambda: model_type("content.ArticlePage"),
+    "A page of articles.",
+)
+ArticleTagList = page_type("ArticleTagList", TagType, "A page of article tags.")
+
+
+class ArticleQuery(graphene.ObjectType):
+    articles = graphene.Field(
+        graphene.NonNull(ArticlePageList),
+        tag=graphene.String(description="Only articles with this tag slug."),
+        order=graphene.Argument(
+            ArticleOrder, default_value=ArticleOrder.NEWEST, description="Sort order."
+        ),
+        description="Published articles, newest first by default.",
+        **pagination_args(),
+    )
+    article = graphene.Field(
+        lambda: model_type("content.ArticlePage"),
+        slug=graphene.String(required=True, description="The article's slug."),
+        description="One published article by slug; null if none is live.",
+    )
+    article_tags = graphene.Field(
+        graphene.NonNull(ArticleTagList),
+        description="Tags used by published articles, alphabetical.",
+        **pagination_args(default_limit=50),
+    )
+
+    def resolve_articles(self, info, limit, offset, tag=None, order="newest"):
+        order = getattr(order, "value", order)
+        fields = selected_fields(info, "items")
+        articles = selectors.public_articles(fields=fields)
+        if tag:
+            articles = articles.filter(tags__slug=tag).distinct()
+        ordering = selectors.ARTICLE_ORDERING[order]
+        page = paginate(articles.order_by(*ordering), limit, offset)
+        load_articles(page.items, fields, requested_renditions(info), info)
+        return page
+
+    def resolve_article(self, info, slug):
+        # A valid X-Preview-Token for this slug returns the editor's draft.
+        draft = resolve_preview(info.context, ArticlePage, slug)
+        if draft is not None:
+            return draft
+        fields = selected_fields(info)
+        article = selectors.public_article(slug=slug, fields=fields)
+        if article is not None:
+            load_articles([article], fields, requested_renditions(info), info)
+        return article
+
+    def resolve_article_tags(self, info, limit, offset):
+        return paginate(selectors.public_tags(), limit, offset)

@@ -1,0 +1,38 @@
+"""The content app's models: Django finds an app's models in this module.
+
+Each lives in its domain's ``models`` module; the app label stays ``content``.
+"""
+
+from content.articles.models import (
+    ArticlePage,
+    ArticlePageAuthor,
+    ArticlePageTag,
+    Author,
+    BlogIndexPage,
+)
+from content.catalogue.models import Credential, CredentialKind, Specialty
+from content.tables.models import ComparisonTable
+from content.trainers.models import (
+    TrainerChange,
+    TrainerCredential,
+    TrainerDirectoryPage,
+    TrainerEducation,
+    TrainerProfilePage,
+)
+
+__all__ = [
+    "ArticlePage",
+    "ArticlePageAuthor",
+    "ArticlePageTag",
+    "Author",
+    "BlogIndexPage",
+    "ComparisonTable",
+    "Credential",
+    "CredentialKind",
+    "Specialty",
+    "TrainerChange",
+    "TrainerCredential",
+    "TrainerDirectoryPage",
+    "TrainerEducation",
+    "TrainerProfilePage",
+]
