@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run worker test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo_content
 
-## run: install, migrate SQLite, load demo content, ensure an admin, serve on $(HOST):$(PORT)
+## run: install, migrate SQLite, load demo content, ensure an admin, serve on
+## $(HOST):$(PORT) with a background worker beside it (Ctrl-C stops both)
 run: demo
 	$(MANAGE) ensure_admin
 	@echo ""
@@ -42,8 +43,15 @@ run: demo
 	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
 	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
 	@echo "  Health:   http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
+	@echo "  Worker:   jobs, webhooks, scheduled publishing (make worker runs more)"
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	MANAGE="$(abspath $(PY)) manage.py" HOST=$(HOST) WEB_PORT=$(PORT) \
+		$(VENV)/bin/honcho -f scripts/Procfile.dev -d . start
+
+## worker: one background worker (jobs, webhook deliveries, scheduled
+## publishing); run as many as you like, each as its own process
+worker: migrate
+	$(MANAGE) run_worker
 
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev

@@ -31,3 +31,8 @@ GRAPHQL_SAFELIST = False
 GRAPHQL_RESPONSE_CACHE = False
 PUBLIC_VISIBILITY_CACHE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline in most tests; the worker tests switch to the database
+# backend and run the real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Test receivers listen on loopback.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128"]
