@@ -24,7 +24,7 @@ from graphql import GraphQLError, OperationType, execute, get_operation_ast
 
 from cms import selectors
 from cms.graphql import cache as response_cache
-from cms.graphql import guards, persisted, ratelimit
+from cms.graphql import guards, horizon, persisted, ratelimit
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
@@ -363,7 +363,9 @@ class PublicGraphQLView(GraphQLView):
         if key is not None:
             body = response_cache.get_response(key)
             if body is not None:
-                return self.data_response(request, method, body, cacheable=True)
+                return self.data_response(
+                    request, method, body, cacheable=True, generation=generation
+                )
 
         schema = self.schema.graphql_schema
         prepared = guards.prepare(schema, query, self.rules())
@@ -430,9 +432,14 @@ class PublicGraphQLView(GraphQLView):
                 request, schema, document, variables, params["operation_name"]
             )
         if key is not None and not has_errors:
-            response_cache.set_response(key, body)
+            timeout = horizon.bound(settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT, generation)
+            response_cache.set_response(key, body, timeout=timeout)
         return self.data_response(
-            request, method, body, cacheable=cacheable and not has_errors
+            request,
+            method,
+            body,
+            cacheable=cacheable and not has_errors,
+            generation=generation,
         )
 
     @staticmethod
@@ -532,14 +539,18 @@ class PublicGraphQLView(GraphQLView):
         return response
 
     @staticmethod
-    def data_response(request, method: str, body: str, *, cacheable: bool):
+    def data_response(
+        request, method: str, body: str, *, cacheable: bool, generation=None
+    ):
         response = HttpResponse(body, content_type="application/json")
         if not (cacheable and method in ("GET", "HEAD")):
             response["Cache-Control"] = "no-store"
             return response
         etag = '"' + guards.sha256_hex(body)[:40] + '"'
         response["ETag"] = etag
-        response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
+        # Never past the next scheduled go-live or expiry (cms.graphql.horizon).
+        max_age = horizon.bound(settings.GRAPHQL_CACHE_MAX_AGE, generation)
+        response["Cache-Control"] = f"public, max-age={max_age}"
         if _etag_matches(request.headers.get("If-None-Match", ""), etag):
             not_modified = HttpResponse(status=304)
             not_modified["ETag"] = etag
