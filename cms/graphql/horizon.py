@@ -15,12 +15,15 @@ generation and process, and again when it has passed.
 """
 
 import datetime
+import logging
 import math
 import threading
 
 from django.apps import apps
 from django.db.models import Min
 from django.utils import timezone
+
+logger = logging.getLogger("cms.graphql")
 
 # While a go-live is overdue (the worker has not published it yet), look
 # again at most this often.
@@ -87,7 +90,13 @@ def next_change(generation=None, now=None) -> datetime.datetime | None:
         and now < memo[2]
     ):
         return memo[1]
-    moment = compute_next_change(now)
+    try:
+        moment = compute_next_change(now)
+    except Exception:
+        # No database (it is down, or the response needed none): the
+        # configured lifetime stands, as before scheduled changes counted.
+        logger.warning("next scheduled change unknown", exc_info=True)
+        return None
     if generation is not None:
         if moment is None:
             recheck = datetime.datetime.max.replace(tzinfo=datetime.UTC)
