@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run worker test fuzz test-e2e ensure-chromium serve install install-dev migrate demo schema lint format check bench backup restore clean
+.PHONY: run worker test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,20 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo_content
+	$(MANAGE) run_worker --batch --no-periodic
+
+# The reference site (web/) is served by the same process under /site and is
+# the preview target unless FRONTEND_BASE_URL says otherwise.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_FRONTEND_BASE_URL := $(or $(FRONTEND_BASE_URL),http://$(SITE_HOST):$(PORT)/site)
+RUNSERVER_ARGS ?=
 
 ## run: install, migrate SQLite, load demo content, ensure an admin, serve on
 ## $(HOST):$(PORT) with a background worker beside it (Ctrl-C stops both)
 run: demo
 	$(MANAGE) ensure_admin
 	@echo ""
+	@echo "  Site:     $(RUN_FRONTEND_BASE_URL)/ (the admin's preview target)"
 	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
 	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
 	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
@@ -46,6 +54,7 @@ run: demo
 	@echo "  Worker:   jobs, webhooks, scheduled publishing (make worker runs more)"
 	@echo ""
 	MANAGE="$(abspath $(PY)) manage.py" HOST=$(HOST) WEB_PORT=$(PORT) \
+		RUNSERVER_ARGS="$(RUNSERVER_ARGS)" FRONTEND_BASE_URL=$(RUN_FRONTEND_BASE_URL) \
 		$(VENV)/bin/honcho -f scripts/Procfile.dev -d . start
 
 ## worker: one background worker (jobs, webhook deliveries, scheduled
@@ -70,11 +79,29 @@ ensure-chromium:
 fuzz: install-dev
 	scripts/fuzz.sh
 
-## serve: production settings under gunicorn, static files via whitenoise
+## http-audit: graphql-http's GraphQL-over-HTTP audit (pinned, npm ci) against live servers
+http-audit: install
+	scripts/http-audit/run.sh
+
+## client-check: typed JS client example: npm ci, codegen, tsc --noEmit, operations vs a live server
+client-check: install
+	scripts/client-check.sh
+
+## serve: production settings under gunicorn (deploy/gunicorn.conf.py), static files via whitenoise
+## (WEB_CONCURRENCY defaults to 2 with REDIS_URL, else 1: production needs Redis for more)
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	DJANGO_SETTINGS_MODULE=cms.settings.production HOST=$(HOST) PORT=$(PORT) \
+		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-$(if $(REDIS_URL),2,1)} \
+		$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
+## procfile-smoke: deploy/Procfile under honcho (release, then web), production settings
+procfile-smoke: install-dev
+	scripts/procfile-smoke.sh
+
+## multihost: two web processes sharing PostgreSQL, Redis and S3 (moto): publish, rate limit, APQ, media
+multihost: install-dev
+	$(PY) scripts/multihost.py
 
 $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
 	$(PIP) install --quiet -r requirements-bench.txt
@@ -87,6 +114,10 @@ bench: $(VENV)/.bench-installed
 ## schema: regenerate frontend_contract/schema.graphql
 schema: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) export_schema
+
+## graphiql-assets: re-fetch the pinned GraphiQL build (scripts/graphiql) into cms/static/graphiql/vendor/
+graphiql-assets:
+	scripts/graphiql/fetch.sh
 
 ## backup: write backups/backup-<timestamp>.tar.gz (rows + media)
 ## restore: FILE=<archive>; asks for confirmation, or YES=1 to restore without a terminal

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-pytest_plugins = ["cms.tests.e2e_support"]
+pytest_plugins = ["cms.tests.e2e_support", "cms.tests.s3_support"]
 
 GRAPHQL_URL = "/graphql/"
 

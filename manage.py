@@ -6,8 +6,10 @@ import sys
 
 
 def main():
+    from cms.bootstrap import exit_on_config_error, load_env_file
+
+    load_env_file()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    from cms.bootstrap import exit_on_config_error
 
     with exit_on_config_error():
         from django.core.management import execute_from_command_line

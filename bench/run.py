@@ -13,8 +13,8 @@ a second gunicorn serves the configuration a new user gets: no
 the SQLite file ``BASE_DIR/db.sqlite3``. That file is the checkout's own
 database, so this server runs from a copy of the source tree
 (``.bench/default-tree``, whose ``db.sqlite3`` is a copy of the bench
-database): the settings, and the code path that builds the default database,
-are exactly the ones ``make serve`` runs.
+database; removed at the end): the settings, and the code path that builds
+the default database, are exactly the ones ``make serve`` runs.
 """
 
 import json
@@ -821,6 +821,8 @@ def main() -> None:
     finally:
         default_server.stop()
         server.stop()
+        # A stale copy of the sources must not outlive the run.
+        shutil.rmtree(DEFAULT_TREE, ignore_errors=True)
     log(f"Webhooks: {config.webhook_samples} publishes with a worker running")
     publish_to_webhook = webhook_bench.measure(env, config.webhook_samples, log=log)
 

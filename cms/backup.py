@@ -2,7 +2,10 @@
 
 The archive (``.tar.gz``) holds ``data.json`` (``dumpdata`` of every row with
 its primary key, content types included, so it loads into any freshly migrated
-database, SQLite or PostgreSQL, without renumbering) and ``media/``. Natural
+database, SQLite or PostgreSQL, without renumbering) and ``media/``: the files
+under ``MEDIA_ROOT``, or with object storage (``AWS_STORAGE_BUCKET_NAME``)
+every object of the bucket, read and restored through the storage API under
+the same names. Natural
 keys are not used: audit-log rows keep pointing at deleted pages by id, which
 natural keys cannot express. Derived data is left out and rebuilt on restore:
 the search index, the reference index, sessions, preview snapshots and
@@ -21,9 +24,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+from cms.storage import on_object_storage
 
 FORMAT_VERSION = 1
 EXCLUDED_MODELS = [
@@ -102,12 +109,47 @@ def create_backup(path: Path) -> dict:
             info.size = len(payload)
             archive.addfile(info, io.BytesIO(payload))
         media_files = 0
-        if media_root.exists():
+        if on_object_storage(default_storage):
+            media_files = _add_stored_files(archive, default_storage)
+        elif media_root.exists():
             for file in sorted(media_root.rglob("*")):
                 if file.is_file():
                     archive.add(file, arcname=f"media/{file.relative_to(media_root)}")
                     media_files += 1
     return {"rows": rows, "media_files": media_files, "path": str(path)}
+
+
+def stored_names(storage, directory: str = "") -> list[str]:
+    """Every file name under ``directory`` of ``storage``, sorted."""
+    directories, files = storage.listdir(directory)
+    prefix = f"{directory}/" if directory else ""
+    names = [prefix + name for name in files]
+    for sub in directories:
+        names.extend(stored_names(storage, prefix + sub))
+    return sorted(names)
+
+
+def _add_stored_files(archive: tarfile.TarFile, storage) -> int:
+    names = stored_names(storage)
+    for name in names:
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = storage.size(name)
+        with storage.open(name, "rb") as stored:
+            archive.addfile(info, stored)
+    return len(names)
+
+
+def _restore_stored_files(media_src: Path, storage) -> None:
+    for file in sorted(media_src.rglob("*")):
+        if not file.is_file():
+            continue
+        name = file.relative_to(media_src).as_posix()
+        # Same name, same object: replace rather than pick a free name.
+        storage.delete(name)
+        with file.open("rb") as content:
+            saved = storage.save(name, File(content))
+        if saved != name:
+            raise ValueError(f"media file {name!r} was stored as {saved!r}")
 
 
 def _safe_members(archive: tarfile.TarFile):
@@ -142,7 +184,9 @@ def restore_backup(path: Path, *, stdout=None) -> dict:
             call_command("loaddata", str(tmp_path / "data.json"), verbosity=0)
         media_src = tmp_path / "media"
         media_root = Path(settings.MEDIA_ROOT)
-        if media_src.exists():
+        if media_src.exists() and on_object_storage(default_storage):
+            _restore_stored_files(media_src, default_storage)
+        elif media_src.exists():
             media_root.mkdir(parents=True, exist_ok=True)
             shutil.copytree(media_src, media_root, dirs_exist_ok=True)
     call_command("update_index", verbosity=0, stdout=stdout or io.StringIO())

@@ -1,7 +1,9 @@
-"""Turn configuration errors into one clear line instead of a traceback."""
+"""Start-up helpers: ``.env`` loading, and configuration errors as one line."""
 
 import contextlib
+import os
 import sys
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -21,3 +23,22 @@ def load_settings() -> None:
         from django.conf import settings
 
         settings.INSTALLED_APPS  # noqa: B018 - forces the settings import
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_env_file() -> Path | None:
+    """Read ``.env`` (or the file ``ENV_FILE`` names) into the environment.
+
+    Variables already set in the environment win over the file's. Called by
+    ``manage.py``, ``cms/wsgi.py`` and ``deploy/gunicorn.conf.py`` before the
+    settings are read; returns the file read, or None when there is none.
+    """
+    from dotenv import load_dotenv
+
+    path = Path(os.environ.get("ENV_FILE") or ROOT / ".env")
+    if not path.is_file():
+        return None
+    load_dotenv(path, override=False)
+    return path

@@ -50,6 +50,16 @@ def env_int(name: str, default: int) -> int:
         raise EnvError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise EnvError(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -141,6 +151,10 @@ CONN_MAX_AGE = 60
 SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # A transaction takes the write lock when it begins: a deferred one that
+    # read first fails at once ("database is locked") if another process
+    # (the background worker) wrote meanwhile, instead of waiting.
+    "transaction_mode": "IMMEDIATE",
 }
 
 

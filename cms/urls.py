@@ -6,13 +6,18 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.graphql.view import PublicGraphQLView
 from cms.health import healthz, readyz
+from cms.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Prometheus, for a scraper holding METRICS_TOKEN (cms/metrics.py).
+    path("metrics", metrics_view, name="metrics"),
     path("graphql/", PublicGraphQLView.as_view(), name="graphql"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The reference site (web/): reads the API over HTTP, previews drafts.
+    path("site/", include("web.urls")),
 ]
 
 if settings.DEBUG:

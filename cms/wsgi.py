@@ -3,10 +3,10 @@
 import gc
 import os
 
+from cms.bootstrap import load_env_file, load_settings
+
+load_env_file()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
-
-from cms.bootstrap import load_settings
-
 load_settings()
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402

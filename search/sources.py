@@ -16,11 +16,14 @@ def _articles():
 
 
 def _load_articles(ids):
-    from content.graphql.loaders import CARD_FIELDS, load_articles
+    from content.graphql.loaders import CARD_FIELDS, load_articles, load_bodies
     from content.graphql.queries import public_articles
 
     articles = list(public_articles().filter(pk__in=ids))
     load_articles(articles, CARD_FIELDS)
+    # The excerpt reads every body: its chooser blocks load for all hits at
+    # once, not per article.
+    load_bodies(articles)
     return {a.pk: a for a in articles}
 
 

@@ -26,11 +26,12 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import InterfaceError, OperationalError, connection, transaction
+
+from cms.graphql.config import graphql_settings
 
 logger = logging.getLogger("cms.graphql")
 
@@ -181,7 +182,7 @@ def response_key(
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "GRAPHQL_RESPONSE_CACHE", True))
+    return graphql_settings().response_cache
 
 
 class LocalCopies:
@@ -251,7 +252,7 @@ def get_response(key: str) -> str | None:
     stored_at, body, *rest = value
     if shared:
         # Wall clock across processes; the copy lives no longer than the entry.
-        timeout = rest[0] if rest else settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT
+        timeout = rest[0] if rest else graphql_settings().response_cache_timeout
         age = time.time() - stored_at
         remaining = timeout - max(age, 0)
         local_copies.set(key, body, time.monotonic() + remaining)
@@ -262,7 +263,7 @@ def set_response(key: str, body: str, timeout: int | None = None) -> None:
     """Store ``body``; ``timeout`` (seconds) may cut the configured one short
     (``cms.graphql.horizon``); 0 stores nothing."""
     if timeout is None:
-        timeout = settings.GRAPHQL_RESPONSE_CACHE_TIMEOUT
+        timeout = graphql_settings().response_cache_timeout
     if timeout <= 0:
         return
     try:

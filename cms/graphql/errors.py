@@ -23,6 +23,7 @@ class ErrorCode:
 
     # Transport (HTTP) errors.
     BAD_REQUEST = "BAD_REQUEST"
+    INVALID_UNICODE = "INVALID_UNICODE"
     MALFORMED_JSON = "MALFORMED_JSON"
     BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
@@ -56,6 +57,11 @@ class ErrorCode:
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
 
 
+def coded(message: str, code: str, node=None, **extensions) -> GraphQLError:
+    """A GraphQL error with ``extensions.code`` (a document refused)."""
+    return GraphQLError(message, node, extensions={"code": code, **extensions})
+
+
 class ApiError(GraphQLError):
     """An error caused by the request, reported to the client as is."""
 
@@ -75,6 +81,9 @@ class RequestRejected(Exception):
 
     ``status`` is the HTTP status; ``headers`` extra response headers (Allow,
     Retry-After...). Each carries exactly one error with a stable code.
+    ``json_status``, when given, replaces ``status`` in an ``application/json``
+    response (GraphQL over HTTP: 200 for a GraphQL request error there, the
+    4xx only under ``application/graphql-response+json``).
     """
 
     def __init__(
@@ -84,10 +93,12 @@ class RequestRejected(Exception):
         message: str,
         *,
         headers: dict | None = None,
+        json_status: int | None = None,
         **extensions,
     ):
         super().__init__(message)
         self.status = status
+        self.json_status = json_status
         self.code = code
         self.message = message
         self.headers = headers or {}

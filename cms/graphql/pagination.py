@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import graphene
-from django.conf import settings
 
+from cms.graphql.config import graphql_settings
 from cms.graphql.errors import ApiError, ErrorCode
 
 DEFAULT_PAGE_SIZE = 10
 
 
 def max_page_size() -> int:
-    return int(getattr(settings, "GRAPHQL_MAX_PAGE_SIZE", 50))
+    return graphql_settings().max_page_size
 
 
 def pagination_args(default_limit: int = DEFAULT_PAGE_SIZE) -> dict:

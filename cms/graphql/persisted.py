@@ -7,21 +7,26 @@ register further ids in the shared cache, unless ``GRAPHQL_SAFELIST`` is on:
 then only registry operations (and ``{ __typename }`` probes) may run.
 """
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import caches
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
-from cms.graphql.guards import sha256_hex
+from cms.graphql.config import graphql_settings
 
 logger = logging.getLogger("cms.graphql")
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 APQ_PREFIX = "gql:apq:"
+
+
+def sha256_hex(text: str) -> str:
+    """An operation's id: the sha256 hex digest of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class OperationFileError(ValueError):
@@ -69,7 +74,7 @@ def _registry(directory: str) -> dict[str, str]:
 
 
 def registry() -> dict[str, str]:
-    return _registry(str(settings.GRAPHQL_OPERATIONS_DIR))
+    return _registry(str(graphql_settings().operations_dir))
 
 
 def reload_registry() -> dict[str, str]:
@@ -78,7 +83,7 @@ def reload_registry() -> dict[str, str]:
 
 
 def safelist_enabled() -> bool:
-    return bool(getattr(settings, "GRAPHQL_SAFELIST", False))
+    return graphql_settings().safelist
 
 
 def lookup(query_id: str) -> str | None:
@@ -99,7 +104,7 @@ def remember(query_id: str, text: str) -> None:
         return
     try:
         caches["default"].set(
-            APQ_PREFIX + query_id, text, timeout=settings.GRAPHQL_APQ_TIMEOUT
+            APQ_PREFIX + query_id, text, timeout=graphql_settings().apq_timeout
         )
     except Exception:
         logger.warning("APQ cache write failed", exc_info=True)

@@ -11,38 +11,38 @@ import hashlib
 import logging
 import time
 
-from django.conf import settings
 from django.core.cache import caches
 
+from cms import metrics
+from cms.graphql.config import graphql_settings
 from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
+# The counter's label in clinic_graphql_rate_limited_total (cms/metrics.py).
+LIMIT_LABELS = {"req": "requests", "cost": "cost"}
 
 
 def client_id(request) -> str:
+    limits = graphql_settings().rate_limits
     key = request.headers.get("X-Api-Key", "").strip()
-    if key and key in getattr(settings, "GRAPHQL_API_KEYS", []):
+    if key and key in limits.api_keys:
         return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
     address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if getattr(settings, "GRAPHQL_TRUST_X_FORWARDED_FOR", False):
+    if limits.trust_x_forwarded_for:
         hops = [
             h.strip()
             for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if h.strip()
         ]
-        count = max(int(getattr(settings, "GRAPHQL_TRUSTED_PROXY_COUNT", 1)), 1)
+        count = limits.trusted_proxy_count
         if len(hops) >= count:
             address = hops[-count]
     return "ip:" + address[:64]
 
 
-def _enabled() -> bool:
-    return bool(getattr(settings, "GRAPHQL_RATE_LIMIT_ENABLED", True))
-
-
 def _window() -> tuple[int, int]:
     """Current window index and the seconds left in it."""
-    size = max(int(settings.GRAPHQL_RATE_LIMIT_WINDOW), 1)
+    size = graphql_settings().rate_limits.window_seconds
     now = time.time()
     return int(now // size), max(int(size - now % size), 1)
 
@@ -58,6 +58,7 @@ def _add(counter: str, client: str, amount: int, limit: int) -> None:
         logger.warning("rate-limit counters unavailable", exc_info=True)
         return
     if total > limit:
+        metrics.RATE_LIMITED.labels(limit=LIMIT_LABELS[counter]).inc()
         raise RequestRejected(
             429,
             ErrorCode.RATE_LIMITED,
@@ -68,20 +69,12 @@ def _add(counter: str, client: str, amount: int, limit: int) -> None:
 
 
 def count_request(request) -> None:
-    if _enabled():
-        _add(
-            "req",
-            client_id(request),
-            1,
-            int(settings.GRAPHQL_RATE_LIMIT_REQUESTS),
-        )
+    limits = graphql_settings().rate_limits
+    if limits.enabled:
+        _add("req", client_id(request), 1, limits.requests)
 
 
 def count_cost(request, cost: int) -> None:
-    if _enabled() and cost > 0:
-        _add(
-            "cost",
-            client_id(request),
-            cost,
-            int(settings.GRAPHQL_RATE_LIMIT_COST),
-        )
+    limits = graphql_settings().rate_limits
+    if limits.enabled and cost > 0:
+        _add("cost", client_id(request), cost, limits.cost)

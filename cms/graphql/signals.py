@@ -1,6 +1,5 @@
 """Signal receivers that invalidate the GraphQL response cache."""
 
-from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import (
     page_published,
@@ -12,6 +11,7 @@ from wagtail.signals import (
 )
 
 from cms.graphql.cache import bump_generation
+from cms.graphql.config import graphql_settings
 
 
 def _content_changed(sender, **kwargs):
@@ -22,9 +22,10 @@ def _model_changed(sender, **kwargs):
     meta = getattr(sender, "_meta", None)
     if meta is None:
         return
-    if meta.app_label not in settings.GRAPHQL_CACHE_INVALIDATING_APPS:
+    config = graphql_settings()
+    if meta.app_label not in config.cache_invalidating_apps:
         return
-    if meta.label_lower in settings.GRAPHQL_CACHE_IGNORED_MODELS:
+    if meta.label_lower in config.cache_ignored_models:
         return
     bump_generation()
 

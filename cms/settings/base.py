@@ -7,15 +7,19 @@ production modules only change defaults and switch features on or off.
 from pathlib import Path
 
 from cms.env import (
+    EnvError,
     env_bool,
     env_cidrs,
     env_database,
+    env_float,
     env_int,
     env_list,
     env_redis_url,
     env_str,
     env_url,
 )
+from cms.settings.email import email_settings
+from cms.settings.logs import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,7 +29,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Where the headless frontend lives: preview links and page URLs point there.
-FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", "http://localhost:3000")
+# The default is the reference site (web/) that `make run` serves under /site.
+FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", "http://127.0.0.1:8000/site")
+# The reference site reads the API at WEB_API_URL; empty: the server that
+# answered the page (one process in development; see web/api.py).
+WEB_API_URL = env_url("WEB_API_URL", "")
+WEB_API_TIMEOUT_SECONDS = env_int("WEB_API_TIMEOUT_SECONDS", 10)
+WEB_API_KEY = env_str("WEB_API_KEY")
 
 INSTALLED_APPS = [
     "cms",
@@ -34,6 +44,7 @@ INSTALLED_APPS = [
     "search",
     "worker",
     "webhooks",
+    "web",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -64,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request id, one log line and the metrics of every request.
+    "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -107,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
     )
+# manage.py migrate waits at most this long for a lock, with no statement
+# timeout (cms/management/commands/migrate.py).
+DB_MIGRATION_LOCK_TIMEOUT_MS = env_int("DB_MIGRATION_LOCK_TIMEOUT_MS", 10000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -164,8 +180,15 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE") or None
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_DEFAULT_ACL = None
+    # Image and rendition URLs are plain; documents are signed (cms/storage.py).
     AWS_QUERYSTRING_AUTH = False
+    # Two uploads with one file name must not overwrite each other.
+    AWS_S3_FILE_OVERWRITE = False
+# Seconds a signed document URL stays valid (object storage only).
+DOCUMENT_URL_TTL_SECONDS = env_int("DOCUMENT_URL_TTL_SECONDS", 60)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
@@ -317,21 +340,56 @@ CORS_ALLOW_HEADERS = [
 # wait after a 429 or 503, the methods a 405 allows.
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Allow"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.security.DisallowedHost": {"level": "ERROR"},
-        # Wagtail runs search-index and reference-index updates as tasks.
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Plain text lines, or with LOG_FORMAT=json one JSON object per line
+# (cms/settings/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in LOG_FORMATS:
+    raise EnvError(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+
+# Email: moderation notices (submitted, approved, rejected) and error mails.
+# EMAIL_URL (smtp://user:password@host:587?tls=true) or the EMAIL_HOST group.
+_email = email_settings(
+    env_str("EMAIL_URL"),
+    host=env_str("EMAIL_HOST"),
+    port=env_int("EMAIL_PORT", 0),
+    user=env_str("EMAIL_HOST_USER"),
+    password=env_str("EMAIL_HOST_PASSWORD"),
+    use_tls=env_bool("EMAIL_USE_TLS", False),
+    use_ssl=env_bool("EMAIL_USE_SSL", False),
+)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cms@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env_str(
+    "MODERATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
+)
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_bool(
+    "MODERATION_NOTIFY_SUPERUSERS", True
+)
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+
+# Observability: Prometheus at /metrics for a scraper sending METRICS_TOKEN
+# (off when empty; cms/metrics.py); Sentry when SENTRY_DSN is set
+# (cms/sentry.py: no personal data, tokens or bodies leave the process).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from cms.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # Draft preview on the headless frontend (cms/preview.py).
 PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 3600)

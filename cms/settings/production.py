@@ -3,6 +3,7 @@
 from cms.env import EnvError, env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
+from .base import REDIS_URL
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -11,6 +12,16 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise EnvError("ALLOWED_HOSTS must be set in production (comma-separated)")
+# Rate limits, persisted queries and the response cache live in the default
+# cache: several processes must share it, or each counts and caches alone.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
+MULTI_HOST = env_bool("MULTI_HOST", False)
+if (WEB_CONCURRENCY > 1 or MULTI_HOST) and not REDIS_URL:
+    raise EnvError(
+        "REDIS_URL must be set in production when WEB_CONCURRENCY > 1 or "
+        "MULTI_HOST is true (rate limits, persisted queries and the response "
+        "cache must be shared)"
+    )
 GRAPHQL_EXPOSE_GRAPHIQL = False
 GRAPHQL_INTROSPECTION = False
 
@@ -22,7 +33,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 if env_bool("TRUST_X_FORWARDED_PROTO", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -35,8 +46,3 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's admin previews pages in a same-origin iframe, which needs
 # SAMEORIGIN rather than DENY; the API itself is never framed.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
-if env_str("LOG_FORMAT") == "json":
-    LOGGING["formatters"]["plain"]["format"] = (  # noqa: F405
-        '{"time":"%(asctime)s","level":"%(levelname)s",'
-        '"logger":"%(name)s","message":"%(message)s"}'
-    )

@@ -31,6 +31,9 @@ GRAPHQL_SAFELIST = False
 GRAPHQL_RESPONSE_CACHE = False
 PUBLIC_VISIBILITY_CACHE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Page URLs in test assertions keep one fixed frontend (the development
+# default is the reference site on 127.0.0.1:8000/site).
+FRONTEND_BASE_URL = "http://localhost:3000"
 # Tasks run inline in most tests; the worker tests switch to the database
 # backend and run the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -99,10 +99,16 @@ def test_post_accepts_a_json_content_type_with_charset(client):
 
 
 def test_responses_with_errors_are_not_cacheable(client):
-    response = client.get(URL, {"query": "{ nope }"})
-    assert response.status_code == 400
-    assert response["Cache-Control"] == "no-store"
-    assert "ETag" not in response
+    # A validation failure: 200 under application/json (no Accept), 400 under
+    # application/graphql-response+json; never cacheable under either.
+    legacy = client.get(URL, {"query": "{ nope }"})
+    modern = client.get(
+        URL, {"query": "{ nope }"}, HTTP_ACCEPT="application/graphql-response+json"
+    )
+    assert (legacy.status_code, modern.status_code) == (200, 400)
+    for response in (legacy, modern):
+        assert response["Cache-Control"] == "no-store"
+        assert "ETag" not in response
 
 
 def test_json_responses_carry_security_headers(client):

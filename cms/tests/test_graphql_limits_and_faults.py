@@ -5,7 +5,7 @@ import json
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from cms.graphql import guards
+from cms.graphql.pipeline import document
 
 pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
 
@@ -107,7 +107,7 @@ def test_database_failure_outside_execution_gives_503(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("could not connect")
 
-    monkeypatch.setattr(guards, "prepare", broken)
+    monkeypatch.setattr(document, "prepare", broken)
     response = post(client)
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"]["code"] == ("SERVICE_UNAVAILABLE")
@@ -117,7 +117,7 @@ def test_an_unexpected_failure_in_the_view_is_a_coded_500(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret")
 
-    monkeypatch.setattr(guards, "prepare", broken)
+    monkeypatch.setattr(document, "prepare", broken)
     response = post(client)
     assert response.status_code == 500
     error = response.json()["errors"][0]

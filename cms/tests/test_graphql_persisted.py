@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from cms.graphql import persisted
 from cms.graphql.checks import check_operation_files
-from cms.graphql.guards import sha256_hex
+from cms.graphql.persisted import sha256_hex
 
 pytestmark = pytest.mark.urls("cms.tests.graphql_urls")
 

@@ -266,6 +266,21 @@ def prime_body_links(articles: list, info) -> None:
         setattr(info.context, FEATURED_TRAINERS, FeaturedTrainers(trainer_ids))
 
 
+def load_bodies(articles: list) -> None:
+    """Convert every article's body at once, with Wagtail's
+    ``StreamBlock.bulk_to_python``: one query per chooser block type (images,
+    tables, pages) for all ``articles``, where iterating each lazy body runs
+    them once per article."""
+    from content.models import ArticlePage
+
+    if not articles:
+        return
+    stream_block = ArticlePage._meta.get_field("body").stream_block
+    bodies = stream_block.bulk_to_python([list(a.body.raw_data) for a in articles])
+    for article, body in zip(articles, bodies, strict=True):
+        article.body = body
+
+
 def body_images(article) -> list:
     """Images chosen in the body's image blocks (loaded in one query)."""
     found = []

@@ -555,7 +555,9 @@ def _table_text(columns, rows, title="", intro="", footnotes="") -> list[str]:
     for row in rows:
         parts.append(row["criterion"])
         parts.extend(html_to_text(str(cell.source)) for cell in row["cells"])
-    parts.append(html_to_text(str(footnotes)))
+    # The source, not str(): rendering a RichText looks up every page and
+    # document it links to, and the text drops the links anyway.
+    parts.append(html_to_text(str(getattr(footnotes, "source", footnotes))))
     return parts
 
 

@@ -5,8 +5,10 @@ and nothing public does, so a probe only has to search a response body for
 that one word. ``build()`` returns the ids and slugs the probes need.
 """
 
+import json
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -420,3 +422,80 @@ def hidden_table_ids() -> list[int]:
             "pk", flat=True
         )
     )
+
+
+# Text that is not valid Unicode: an unpaired surrogate, in each place the
+# endpoint reads text. Whoever asks, such a request is refused (400
+# INVALID_UNICODE) before any content is looked up.
+UNPAIRED_SURROGATES = {"high": "\ud800", "low": "\udc00"}
+INVALID_UNICODE_PLACES = [
+    "query",
+    "operationName",
+    "variable value",
+    "variable name",
+    "nested variables",
+    "extensions",
+    "persisted id",
+    "GET query bytes",
+    "GET variables escape",
+    "GET variables bytes",
+    "GET extensions escape",
+    "X-Api-Key",
+    "X-Preview-Token",
+]
+
+
+def invalid_unicode_request(place: str, char: str, slug: str, token: str) -> dict:
+    """Test-client arguments asking for the article ``slug`` with ``char``
+    (a lone surrogate) in ``place``. JSON carries it as an escape; a query
+    string and a header carry its bytes (``ED A0 80``), which are not UTF-8
+    (WSGI hands header bytes over as latin-1 text). ``token`` is a genuine
+    preview token, so the header probe is a real token spoiled."""
+    wire = char.encode("utf-8", "surrogatepass")
+    raw = quote(wire)
+    query = "query One($slug: String!) { article(slug: $slug) { title } }"
+    body = {"query": query, "variables": {"slug": slug}}
+    headers = {}
+    if place == "query":
+        body["query"] = query.replace("title", f"title # {char}")
+    elif place == "operationName":
+        body["operationName"] = "One" + char
+    elif place == "variable value":
+        body["variables"] = {"slug": slug + char}
+    elif place == "variable name":
+        body["variables"] = {"slug": slug, char: slug}
+    elif place == "nested variables":
+        body["variables"] = {"slug": slug, "x": [{"y": [char]}]}
+    elif place == "extensions":
+        body["extensions"] = {"persistedQuery": {"version": 1, "sha256Hash": char}}
+    elif place == "persisted id":
+        body = {"id": char, "variables": {"slug": slug}}
+    elif place == "X-Api-Key":
+        headers["HTTP_X_API_KEY"] = "key" + wire.decode("latin-1")
+    elif place == "X-Preview-Token":
+        headers["HTTP_X_PREVIEW_TOKEN"] = token + wire.decode("latin-1")
+    elif place.startswith("GET "):
+        params = {
+            "query": quote(query),
+            "variables": quote(json.dumps(body["variables"])),
+        }
+        if place == "GET query bytes":
+            params["query"] = quote(query.replace("title", "title #")) + raw
+        elif place == "GET variables escape":
+            params["variables"] = quote(json.dumps({"slug": slug + char}))
+        elif place == "GET variables bytes":
+            params["variables"] = (
+                quote(json.dumps({"slug": slug})[:-2]) + raw + "%22%7D"
+            )
+        elif place == "GET extensions escape":
+            params["extensions"] = quote(json.dumps({"note": char}))
+        string = "&".join(f"{name}={value}" for name, value in params.items())
+        return {"method": "GET", "path": f"/graphql/?{string}", "headers": headers}
+    else:
+        raise ValueError(place)
+    return {
+        "method": "POST",
+        "path": "/graphql/",
+        "data": json.dumps(body),
+        "headers": headers,
+    }

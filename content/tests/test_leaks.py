@@ -26,12 +26,15 @@ from content.tests.leak_corpus import (
     HIDDEN_TABLES,
     HIDDEN_TAGS,
     HIDDEN_TRAINERS,
+    INVALID_UNICODE_PLACES,
     MARKER,
     PREVIEW_FILTERS,
     PUBLIC_ARTICLES,
     PUBLIC_TABLES,
     PUBLIC_TRAINERS,
+    UNPAIRED_SURROGATES,
     build,
+    invalid_unicode_request,
 )
 
 IMAGE = f"""
@@ -675,6 +678,37 @@ def test_only_a_valid_preview_token_shows_the_draft(as_identity, corpus):
 
     assert "LEAK-DRAFT-ARTICLE" in shown[1]
     assert_no_leak(*hidden)
+
+
+@pytest.mark.parametrize("identity", ["anonymous", "superuser"])
+@pytest.mark.parametrize("surrogate", sorted(UNPAIRED_SURROGATES))
+@pytest.mark.parametrize("place", INVALID_UNICODE_PLACES)
+def test_text_that_is_not_unicode_is_refused_before_any_lookup(
+    as_identity, corpus, django_assert_num_queries, place, surrogate, identity
+):
+    from content.models import ArticlePage
+
+    token = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))["token"]
+    request = invalid_unicode_request(
+        place, UNPAIRED_SURROGATES[surrogate], "leak-draft-article", token
+    )
+    client = as_identity(identity)
+
+    with django_assert_num_queries(0):
+        response = client.generic(
+            request["method"],
+            request["path"],
+            data=request.get("data", ""),
+            content_type="application/json",
+            **request["headers"],
+        )
+    text = response.content.decode()
+
+    assert response.status_code == 400, text
+    assert MARKER not in text.lower(), _context(text)
+    payload = json.loads(text)
+    assert "data" not in payload
+    assert [e["extensions"]["code"] for e in payload["errors"]] == ["INVALID_UNICODE"]
 
 
 # The public schema -------------------------------------------------------

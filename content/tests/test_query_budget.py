@@ -6,6 +6,7 @@ with it on and warm: what ``make bench`` reports under X-SQL-Queries.
 """
 
 import json
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -412,3 +413,59 @@ def test_the_table_list_costs_the_same_for_one_or_four_linked_tables(
         counts[i + 1] = len(captured.captured_queries)
         assert f"/blog/{page.slug}/" in json.dumps(items)
     assert counts[1] == counts[4], counts
+
+
+def test_search_costs_the_same_for_five_or_fifty_mixed_hits(
+    scaled_demo, gql, public_visibility_cache, tmp_path, settings
+):
+    """Articles (a hero image and every body block: images, tables, pages,
+    featured trainers, rich-text links), tables and trainers on one page:
+    each type loads in bulk, so fifty hits cost what five do."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    blog = BlogIndexPage.objects.get()
+    pages = list(ArticlePage.objects.live()[:6])
+    trainers = list(TrainerProfilePage.objects.live().order_by("pk")[:16])
+    query = contract("Search")
+    counts, types = {}, {}
+    # Every object matches "quokka": the page holds every hit, whatever the
+    # backend's ranking.
+    steps = ((5, range(0, 2), trainers[:1]), (50, range(2, 17), trainers[1:]))
+    for limit, numbers, matching_trainers in steps:
+        for i in numbers:
+            image = wagtail_factories.ImageFactory()
+            article = ArticlePageFactory(
+                parent=blog, title=f"Quokka notes {i}", hero_image=image
+            )
+            article.body = body_blocks(
+                i,
+                image=image,
+                table=ComparisonTableFactory(),
+                page=pages[i % 6],
+                trainer=trainers[i % 16],
+                document=wagtail_factories.DocumentFactory(),
+            )
+            article.save_revision().publish()
+            ComparisonTableFactory(title=f"Quokka table {i}")
+        for trainer in matching_trainers:
+            trainer.headline = "Quokka coach"
+            publish(trainer)
+        variables = {"query": "quokka", "limit": limit}
+        gql.data(query, variables)  # warm the snapshot and Django's caches
+        with CaptureQueriesContext(connection) as captured:
+            data = gql.data(query, variables)["search"]
+        counts[limit] = len(captured.captured_queries)
+        types[limit] = Counter(item["type"] for item in data["items"])
+        assert data["totalCount"] == limit
+        assert data["hasNextPage"] is False
+        assert all(item["content"]["slug"] for item in data["items"])
+
+    assert types == {
+        5: {"ARTICLE": 2, "COMPARISON_TABLE": 2, "TRAINER": 1},
+        50: {"ARTICLE": 17, "COMPARISON_TABLE": 17, "TRAINER": 16},
+    }
+    # Generation; count and page for each type; the articles (hero image
+    # joined), tags, authors, credentials and hero renditions; the bodies'
+    # chosen images, tables, call-to-action pages and featured trainers; the
+    # trainers, credentials, education, specialties; promotions; the
+    # popular-searches hit (three). One query each for the whole page.
+    assert counts == {5: 24, 50: 24}, counts

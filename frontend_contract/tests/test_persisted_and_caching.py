@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from cms.graphql.guards import sha256_hex
+from cms.graphql.persisted import sha256_hex
 from frontend_contract.tools import load_operations
 
 URL = "/graphql/"

@@ -1,0 +1,81 @@
+"""Steps 3 and 7, the response cache: look up before parsing, store after.
+
+A body cached for this exact document, variables, operation and host was
+produced by a request that passed every later step, so a hit skips parsing,
+validation, cost and execution. The content generation, read once, keys both
+the response cache and the request's visibility snapshot (``cms.selectors``).
+Preview requests, mutations and documents with preview or token arguments
+are never cached (``cacheable``); nor is a body with errors.
+"""
+
+from dataclasses import dataclass
+
+from cms import request_log
+from cms.graphql import cache as response_cache
+from cms.graphql import horizon
+from cms.graphql.config import graphql_settings
+from cms.graphql.pipeline.lookup import Query
+from cms.graphql.pipeline.transport import Params
+
+PREVIEW_HEADER = "X-Preview-Token"
+BENCH_BYPASS_HEADER = "X-Bench-Bypass-Cache"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    generation: int | None  # None: unknown, or neither cache is on
+    key: str | None  # None: this request is not looked up or stored
+    body: str | None = None  # the cached body, on a hit
+
+
+def generation() -> int | None:
+    """The content generation, read when the response cache or the
+    visibility snapshot needs it."""
+    if response_cache.enabled() or graphql_settings().visibility_cache:
+        return response_cache.current_generation()
+    return None
+
+
+def key_for(request, query: Query, params: Params, generation: int | None):
+    if not response_cache.enabled() or request.headers.get(PREVIEW_HEADER):
+        return None
+    if graphql_settings().bench_endpoints and request.headers.get(BENCH_BYPASS_HEADER):
+        return None  # make bench measures uncached requests this way
+    if generation is None:
+        return None
+    return response_cache.response_key(
+        generation,
+        query.id,
+        params.variables,
+        params.operation_name,
+        request.get_host(),
+    )
+
+
+def lookup(request, query: Query, params: Params) -> Lookup:
+    current = generation()
+    key = key_for(request, query, params, current)
+    if key is None:
+        return Lookup(current, None)
+    body = response_cache.get_response(key)
+    request_log.note_cache(hit=body is not None)
+    return Lookup(current, key, body)
+
+
+def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
+    """Whether a response to this request may be stored and reused (here,
+    and by HTTP caches when it is a GET)."""
+    return (
+        not is_mutation
+        and not request.headers.get(PREVIEW_HEADER)
+        and not mentions_preview
+    )
+
+
+def store(found: Lookup, body: str) -> None:
+    if found.key is not None:
+        # Never kept past the next scheduled go-live or expiry.
+        timeout = horizon.bound(
+            graphql_settings().response_cache_timeout, found.generation
+        )
+        response_cache.set_response(found.key, body, timeout=timeout)
