@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
+.PHONY: run worker test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,7 @@ migrate: install
 
 demo: migrate
 	$(MANAGE) load_demo_content
+	$(MANAGE) run_worker --batch --no-periodic
 
 # The reference site (web/) is served by the same process under /site and is
 # the preview target unless FRONTEND_BASE_URL says otherwise.
@@ -40,7 +41,8 @@ SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 RUN_FRONTEND_BASE_URL := $(or $(FRONTEND_BASE_URL),http://$(SITE_HOST):$(PORT)/site)
 RUNSERVER_ARGS ?=
 
-## run: install, migrate SQLite, load demo content, ensure an admin, serve on $(HOST):$(PORT)
+## run: install, migrate SQLite, load demo content, ensure an admin, serve on
+## $(HOST):$(PORT) with a background worker beside it (Ctrl-C stops both)
 run: demo
 	$(MANAGE) ensure_admin
 	@echo ""
@@ -49,8 +51,16 @@ run: demo
 	@echo "  GraphQL:  http://$(HOST):$(PORT)/graphql/"
 	@echo "  GraphiQL: http://$(HOST):$(PORT)/graphql/ (open in a browser)"
 	@echo "  Health:   http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
+	@echo "  Worker:   jobs, webhooks, scheduled publishing (make worker runs more)"
 	@echo ""
-	FRONTEND_BASE_URL=$(RUN_FRONTEND_BASE_URL) $(MANAGE) runserver $(RUNSERVER_ARGS) $(HOST):$(PORT)
+	MANAGE="$(abspath $(PY)) manage.py" HOST=$(HOST) WEB_PORT=$(PORT) \
+		RUNSERVER_ARGS="$(RUNSERVER_ARGS)" FRONTEND_BASE_URL=$(RUN_FRONTEND_BASE_URL) \
+		$(VENV)/bin/honcho -f scripts/Procfile.dev -d . start
+
+## worker: one background worker (jobs, webhook deliveries, scheduled
+## publishing); run as many as you like, each as its own process
+worker: migrate
+	$(MANAGE) run_worker
 
 ## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
 test: install-dev

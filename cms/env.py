@@ -67,6 +67,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_cidrs(name: str, default: list[str] | None = None) -> list[str]:
+    """Comma-separated IP networks (``10.0.0.0/8``) or addresses."""
+    import ipaddress
+
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise EnvError(
+                f"{name} must list IP networks (e.g. 127.0.0.0/8), got {value!r}"
+            ) from None
+    return values
+
+
 def env_url(name: str, default: str = "") -> str:
     value = env_str(name, default)
     if value:
@@ -136,6 +151,10 @@ CONN_MAX_AGE = 60
 SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # A transaction takes the write lock when it begins: a deferred one that
+    # read first fails at once ("database is locked") if another process
+    # (the background worker) wrote meanwhile, instead of waiting.
+    "transaction_mode": "IMMEDIATE",
 }
 
 

@@ -249,19 +249,25 @@ def get_response(key: str) -> str | None:
         return None
     if not isinstance(value, tuple):
         return value  # None, or an entry written before entries were stamped
-    stored_at, body = value
+    stored_at, body, *rest = value
     if shared:
         # Wall clock across processes; the copy lives no longer than the entry.
+        timeout = rest[0] if rest else graphql_settings().response_cache_timeout
         age = time.time() - stored_at
-        remaining = graphql_settings().response_cache_timeout - max(age, 0)
+        remaining = timeout - max(age, 0)
         local_copies.set(key, body, time.monotonic() + remaining)
     return body
 
 
-def set_response(key: str, body: str) -> None:
-    timeout = graphql_settings().response_cache_timeout
+def set_response(key: str, body: str, timeout: int | None = None) -> None:
+    """Store ``body``; ``timeout`` (seconds) may cut the configured one short
+    (``cms.graphql.horizon``); 0 stores nothing."""
+    if timeout is None:
+        timeout = graphql_settings().response_cache_timeout
+    if timeout <= 0:
+        return
     try:
-        _cache().set(key, (time.time(), body), timeout=timeout)
+        _cache().set(key, (time.time(), body, timeout), timeout=timeout)
     except Exception:
         logger.warning("response cache unavailable (write)", exc_info=True)
         return

@@ -127,7 +127,13 @@ class PublicGraphQLView(GraphQLView):
         query = lookup.resolve(params)
         found = caching.lookup(request, query, params)
         if found.body is not None:
-            return responses.data(request, found.body, media_type, cacheable=True)
+            return responses.data(
+                request,
+                found.body,
+                media_type,
+                cacheable=True,
+                generation=found.generation,
+            )
 
         schema = self.schema.graphql_schema
         prepared = document.prepare(schema, query.text, self.rules())
@@ -164,4 +170,10 @@ class PublicGraphQLView(GraphQLView):
         cacheable = cacheable and not outcome.has_errors
         if cacheable:
             caching.store(found, outcome.body)
-        return responses.data(request, outcome.body, media_type, cacheable=cacheable)
+        return responses.data(
+            request,
+            outcome.body,
+            media_type,
+            cacheable=cacheable,
+            generation=found.generation,
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 from cms.env import (
     EnvError,
     env_bool,
+    env_cidrs,
     env_database,
     env_float,
     env_int,
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "home",
     "content",
     "search",
+    "worker",
+    "webhooks",
     "web",
     "api",
     "wagtail.contrib.settings",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Hand-crafted admin posts missing StreamField keys: 400, not 500.
     "cms.middleware.MalformedAdminPostMiddleware",
+    # Admin writes are atomic: a publish and its outbox rows commit together.
+    "worker.middleware.AtomicAdminWritesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -401,3 +408,33 @@ if BENCH_ENDPOINTS:
         "wagtail.api.v2",
     ]
     MIDDLEWARE = ["cms.bench.QueryCountMiddleware", *MIDDLEWARE]
+
+# Background work (worker/, webhooks/): a Django Tasks backend. The database
+# backend (django-tasks-db) keeps jobs in this database, so a job enqueued
+# inside a transaction commits or rolls back with it; Wagtail's own tasks
+# (search index, reference index) run there too. `manage.py run_worker`
+# (`make worker`) processes them; `make run` starts one beside the server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# How often an idle worker polls for jobs, and how often the periodic jobs
+# (scheduled publishing, the webhook sweeper, recovery) are due.
+WORKER_POLL_INTERVAL_MS = env_int("WORKER_POLL_INTERVAL_MS", 200)
+WORKER_SCHEDULED_PUBLISHING_SECONDS = env_int("WORKER_SCHEDULED_PUBLISHING_SECONDS", 15)
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+# A job claimed by a worker silent for this long is run again (kill -9).
+WORKER_ORPHAN_SECONDS = env_int("WORKER_ORPHAN_SECONDS", 60)
+WORKER_TASK_MAX_ATTEMPTS = env_int("WORKER_TASK_MAX_ATTEMPTS", 5)
+
+# Outgoing webhooks (Standard Webhooks signatures), managed under
+# Settings > Webhooks.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20)
+WEBHOOK_SECRET_GRACE_HOURS = env_int("WEBHOOK_SECRET_GRACE_HOURS", 24)
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
+# Targets resolving to loopback, private, link-local or reserved addresses
+# are refused unless inside one of these networks (local testing only);
+# cloud metadata addresses are refused always.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_cidrs("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])

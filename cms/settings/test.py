@@ -34,3 +34,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Page URLs in test assertions keep one fixed frontend (the development
 # default is the reference site on 127.0.0.1:8000/site).
 FRONTEND_BASE_URL = "http://localhost:3000"
+# Tasks run inline in most tests; the worker tests switch to the database
+# backend and run the real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Test receivers listen on loopback.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128"]

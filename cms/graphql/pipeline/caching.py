@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cms import request_log
 from cms.graphql import cache as response_cache
+from cms.graphql import horizon
 from cms.graphql.config import graphql_settings
 from cms.graphql.pipeline.lookup import Query
 from cms.graphql.pipeline.transport import Params
@@ -73,4 +74,8 @@ def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
 
 def store(found: Lookup, body: str) -> None:
     if found.key is not None:
-        response_cache.set_response(found.key, body)
+        # Never kept past the next scheduled go-live or expiry.
+        timeout = horizon.bound(
+            graphql_settings().response_cache_timeout, found.generation
+        )
+        response_cache.set_response(found.key, body, timeout=timeout)

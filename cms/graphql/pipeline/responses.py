@@ -16,7 +16,7 @@ import uuid
 from django.http import HttpResponse
 from graphql import GraphQLError
 
-from cms.graphql import persisted
+from cms.graphql import horizon, persisted
 from cms.graphql.config import graphql_settings
 from cms.graphql.errors import ErrorCode, RequestRejected
 from cms.graphql.pipeline.transport import (
@@ -65,7 +65,9 @@ def request_errors(
     return response
 
 
-def data(request, body: str, media_type: str, *, cacheable: bool) -> HttpResponse:
+def data(
+    request, body: str, media_type: str, *, cacheable: bool, generation=None
+) -> HttpResponse:
     """An executed (or cached) body; cacheable GETs get an ETag and a 304."""
     response = HttpResponse(body, content_type=CONTENT_TYPE[media_type])
     if not (cacheable and request.method.upper() in ("GET", "HEAD")):
@@ -77,7 +79,8 @@ def data(request, body: str, media_type: str, *, cacheable: bool) -> HttpRespons
     suffix = "" if media_type == JSON_TYPE else "-gr"
     etag = f'"{digest}{suffix}"'
     response["ETag"] = etag
-    max_age = graphql_settings().cache_max_age
+    # Never past the next scheduled go-live or expiry (cms.graphql.horizon).
+    max_age = horizon.bound(graphql_settings().cache_max_age, generation)
     response["Cache-Control"] = f"public, max-age={max_age}"
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         not_modified = HttpResponse(status=304)

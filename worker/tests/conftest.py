@@ -1,0 +1,1 @@
+from webhooks.tests.conftest import *  # noqa: F403
