@@ -4,7 +4,9 @@ Resolvers that batch-load relations look ahead at the selection, so they
 load only what was asked for. Fragments and inline fragments are followed.
 """
 
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+from graphql import FieldNode
+
+from cms.graphql import walk as walker
 
 
 def selection_sets(info, *path: str) -> list:
@@ -34,24 +36,12 @@ def selected_fields(info, *path: str) -> set[str]:
     }
 
 
-def walk(selection_set, info, seen=frozenset()):
-    """Every field under ``selection_set``, at any depth, through fragments."""
-    for field in fields_of(selection_set, info, seen):
-        yield field
-        if field.selection_set:
-            yield from walk(field.selection_set, info, seen)
+def walk(selection_set, info) -> list[FieldNode]:
+    """Every field under ``selection_set``, at any depth, through fragments
+    (the walker the limit rules and the cost use: ``cms.graphql.walk``)."""
+    return walker.all_fields(selection_set, info.fragments)
 
 
-def fields_of(selection_set, info, seen=frozenset()):
+def fields_of(selection_set, info) -> list[FieldNode]:
     """The fields of one selection set, through (inline) fragments."""
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from fields_of(selection.selection_set, info, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = info.fragments.get(name)
-            # Validation rejects fragment cycles; guard anyway.
-            if fragment is not None and name not in seen:
-                yield from fields_of(fragment.selection_set, info, seen | {name})
+    return walker.fields_of(selection_set, info.fragments)

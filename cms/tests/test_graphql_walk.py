@@ -1,7 +1,10 @@
 """The one fragment walker, shared by the limit rules, the cost and loaders."""
 
+from types import SimpleNamespace
+
 from graphql import parse
 
+from cms.graphql import selection
 from cms.graphql.walk import SelectionFold, all_fields, fields_of, fragments_of
 
 DOCUMENT = parse(
@@ -115,3 +118,20 @@ def test_the_scope_follows_type_conditions():
     )
 
     assert seen == [("a", "Query"), ("b", "Item"), ("c", "Query"), ("d", "Page")]
+
+
+def test_the_loaders_look_ahead_through_the_same_walker():
+    info = SimpleNamespace(fragments=FRAGMENTS)
+
+    assert selection.fields_of(OPERATION.selection_set, info) == fields_of(
+        OPERATION.selection_set, FRAGMENTS
+    )
+    assert names(selection.walk(OPERATION.selection_set, info)) == [
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+    ]
