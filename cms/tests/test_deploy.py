@@ -28,7 +28,11 @@ GUNICORN_VARS = (
 @pytest.fixture
 def conf_env(monkeypatch):
     for name in GUNICORN_VARS:
-        monkeypatch.delenv(name, raising=False)
+        # setenv first, so that monkeypatch records the old state and also
+        # removes what the file exports (delenv of an unset name records
+        # nothing, and WEB_CONCURRENCY=2 leaked into later tests).
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("ENV_FILE", "/nonexistent/.env")
 
     def load(**env) -> dict:
@@ -36,7 +40,6 @@ def conf_env(monkeypatch):
             monkeypatch.setenv(name, value)
         return runpy.run_path(str(CONF))
 
-    # monkeypatch puts WEB_CONCURRENCY back too (the file exports it).
     return load
 
 
