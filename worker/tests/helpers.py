@@ -1,5 +1,7 @@
 """Shared by the worker and webhook tests."""
 
+import os
+
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
@@ -71,3 +73,7 @@ def run_worker_until_idle() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
+
+
+# DATABASE_URL picks the test database, as in make test.
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
