@@ -25,6 +25,24 @@ def _isolated_cache():
     forget_snapshot()
 
 
+@pytest.fixture(autouse=True)
+def _rows_migrations_made(request):
+    """Each transactional test flushes every table when it ends, the rows
+    Wagtail's migrations made included; the next transactional test in the
+    same process gets the root collection back (the root page and the
+    default locale come with ``home.demo.load_site``)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def public_visibility_cache(settings, db):
     """The production visibility snapshot (the test settings switch it off),

@@ -21,7 +21,6 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
-from wagtail.models import Collection
 
 from cms.preview import HeadlessPreviewMixin
 from content.models import ArticlePage, BlogIndexPage
@@ -124,10 +123,6 @@ def add_block(page, name):
 def test_editors_draft_and_submit_moderators_publish_and_the_api_shows_it(
     page, browser, live_server
 ):
-    # A previous transactional test may have flushed the rows migrations
-    # create, such as the root collection the demo images go into.
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
     call_command("load_demo_content", stdout=io.StringIO())
     member_of("Editors", "editor")
     member_of("Moderators", "moderator")

@@ -3,7 +3,13 @@
 import logging
 
 import pytest
-from graphql import GraphQLError, parse, specified_rules
+from graphql import (
+    GraphQLError,
+    NoUnusedFragmentsRule,
+    parse,
+    specified_rules,
+    validate,
+)
 
 from cms.graphql.pipeline import document, execute, limits
 from cms.tests import graphql_schema
@@ -28,11 +34,35 @@ def cost_of(query, variables=None):
 def test_the_view_keeps_every_standard_validation_rule():
     from cms.graphql.view import PublicGraphQLView
 
+    # The same rules in the same order, one of them our own copy (below).
+    standard = [
+        limits.UnusedFragmentsRule if rule is NoUnusedFragmentsRule else rule
+        for rule in specified_rules
+    ]
     assert PublicGraphQLView.validation_rules == (
-        *specified_rules,
+        *standard,
         limits.QueryLimitsRule,
         limits.NoIntrospectionRule,
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fragment A on Query { __typename }",
+        "query { apiVersion } fragment Stray on Query { __typename }",
+    ],
+    ids=["only a fragment", "a stray fragment"],
+)
+def test_unused_fragments_stay_invalid_after_grapple_switches_the_rule_off(gql, query):
+    # Importing grapple.schema (as building the real schema does) replaces
+    # graphql-core's check with a no-op for the whole process.
+    import grapple.schema  # noqa: F401
+
+    assert validate(graphql_schema.schema.graphql_schema, parse(query)) == []
+    response = gql.post(query)
+    assert codes(response) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert response.json()["errors"][0]["message"].startswith("Fragment ")
 
 
 def test_cost_multiplies_children_by_the_limit_asked_for():

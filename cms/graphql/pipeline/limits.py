@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 
 from graphql import (
     FieldNode,
+    GraphQLError,
+    NoUnusedFragmentsRule,
     OperationDefinitionNode,
     OperationType,
     ValidationRule,
@@ -133,13 +135,38 @@ class NoIntrospectionRule(ValidationRule):
             )
 
 
+class UnusedFragmentsRule(NoUnusedFragmentsRule):
+    """graphql-core's check that every fragment is spread, kept on.
+
+    Importing ``grapple.schema`` replaces ``NoUnusedFragmentsRule.leave_document``
+    with a no-op for the whole process (for previews that send every fragment),
+    so a document of fragments alone, or one with a stray fragment, would pass
+    validation once the real schema is built and fail it before. The spec says
+    such a document is invalid; this subclass carries the original check.
+    """
+
+    def leave_document(self, *_args) -> None:
+        spread = self.context.get_recursively_referenced_fragments_for_operations
+        used = {fragment.name.value for fragment in spread(self.operation_defs)}
+        for definition in self.fragment_defs:
+            name = definition.name.value
+            if name not in used:
+                self.report_error(
+                    GraphQLError(f"Fragment '{name}' is never used.", definition)
+                )
+
+
 GUARD_RULES = (QueryLimitsRule,)
+STANDARD_RULES = tuple(
+    UnusedFragmentsRule if rule is NoUnusedFragmentsRule else rule
+    for rule in specified_rules
+)
 
 
 def validation_rules(introspection: bool) -> tuple:
     """The standard rules plus ours: never a replacement for the standard set."""
     extra = () if introspection else (NoIntrospectionRule,)
-    return (*specified_rules, *GUARD_RULES, *extra)
+    return (*STANDARD_RULES, *GUARD_RULES, *extra)
 
 
 # --- cost ---------------------------------------------------------------------
