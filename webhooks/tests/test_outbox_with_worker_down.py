@@ -10,13 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from webhooks import delivery
 from webhooks.models import WebhookDelivery
 from webhooks.tests.conftest import received, verify
-from worker.tests.helpers import DATABASE_TASKS, ON_POSTGRESQL, run_worker_until_idle
-
-# The in-process job loop leaves the test's PostgreSQL connection closed
-# ("the connection is closed" at the next query): SQLite only for now.
-pytestmark = pytest.mark.skipif(
-    ON_POSTGRESQL, reason="in-process job loop: SQLite only"
-)
+from worker.tests.helpers import DATABASE_TASKS, run_worker_until_idle
 
 T0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 

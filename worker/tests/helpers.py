@@ -1,7 +1,5 @@
 """Shared by the worker and webhook tests."""
 
-import os
-
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
@@ -60,9 +58,22 @@ def queued(task_path=None) -> dict:
 
 def run_worker_until_idle() -> None:
     """The real django-tasks-db job loop, in this process, until the queue is
-    empty (tests without a transaction share this connection)."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    empty (tests without a transaction share this connection).
 
+    The loop calls ``close_old_connections`` as it wakes; inside the test's
+    transaction autocommit is off, so Django would close the connection the
+    test runs in (on SQLite's in-memory test database closing is a no-op).
+    The connection is the test's to manage here, so that one call is skipped.
+    """
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", return_value=None):
+        _worker_loop(db_worker.Worker)
+
+
+def _worker_loop(Worker) -> None:
     Worker(
         queue_names=["*"],
         interval=0,
@@ -73,7 +84,3 @@ def run_worker_until_idle() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
-
-
-# DATABASE_URL picks the test database, as in make test.
-ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")

@@ -5,15 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from worker.tests.helpers import DATABASE_TASKS, ON_POSTGRESQL, run_worker_until_idle
+from worker.tests.helpers import DATABASE_TASKS, run_worker_until_idle
 from worker.tests.jobs import fails_until
-
-# The in-process job loop leaves the test's PostgreSQL connection closed
-# ("the connection is closed" at the next query); these run on SQLite until
-# the helper hands the connection back. Known gap, in the session note.
-pytestmark = pytest.mark.skipif(
-    ON_POSTGRESQL, reason="in-process job loop: SQLite only"
-)
 
 
 @pytest.fixture

@@ -10,15 +10,8 @@ from django_tasks_db.models import DBTaskResult
 
 from worker import recovery
 from worker.models import WorkerHeartbeat
-from worker.tests.helpers import DATABASE_TASKS, ON_POSTGRESQL, run_worker_until_idle
+from worker.tests.helpers import DATABASE_TASKS, run_worker_until_idle
 from worker.tests.jobs import fails_until, looks_up_a_missing_row
-
-# The in-process job loop leaves the test's PostgreSQL connection closed
-# ("the connection is closed" at the next query); these run on SQLite until
-# the helper hands the connection back. Known gap, in the session note.
-pytestmark = pytest.mark.skipif(
-    ON_POSTGRESQL, reason="in-process job loop: SQLite only"
-)
 
 T0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
