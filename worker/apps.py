@@ -7,7 +7,7 @@ class WorkerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from worker import periodic, recovery, scheduled
+        from worker import commands, periodic, recovery, scheduled
 
         recovery.connect()
         periodic.register(
@@ -19,3 +19,4 @@ class WorkerConfig(AppConfig):
             "worker.recover_orphans", recovery.recover_orphans, every=recovery.interval
         )
         periodic.register("worker.prune", recovery.prune_finished, every=lambda: 3600)
+        commands.register_all(periodic.register)

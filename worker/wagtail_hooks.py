@@ -2,6 +2,8 @@
 
 Failed jobs (``FAILED`` after their retries) stay listed until an admin
 queues them again (Retry) or they are pruned; the dashboard counts them.
+Settings > Timed jobs lists the periodic jobs the workers share: next run,
+last start and finish, last error.
 """
 
 from django.contrib import messages
@@ -20,8 +22,10 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from webhooks.admin import SuperusersOnly, require_superuser
+from worker.models import PeriodicJob
 
 register_permission_policy(DBTaskResult, SuperusersOnly(DBTaskResult, {"view"}))
+register_permission_policy(PeriodicJob, SuperusersOnly(PeriodicJob, {"view"}))
 
 
 class JobIndexView(generic.IndexView):
@@ -95,6 +99,37 @@ class JobViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_jobs():
     return JobViewSet("worker_jobs")
+
+
+class ReadOnlyIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        return []
+
+
+class PeriodicJobViewSet(ModelViewSet):
+    model = PeriodicJob
+    icon = "time"
+    menu_label = "Timed jobs"
+    add_to_settings_menu = True
+    url_prefix = "worker/timed"
+    url_namespace = "worker_timed_jobs"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = ReadOnlyIndexView
+    form_fields = ["next_run_at"]
+    list_display = [
+        Column("name", label="Job"),
+        Column("next_run_at", label="Next run"),
+        Column("last_started_at", label="Last started"),
+        Column("last_finished_at", label="Last finished"),
+        "runs",
+        Column("last_error", label="Last error"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_timed_jobs():
+    return PeriodicJobViewSet("worker_timed_jobs")
 
 
 class FailedJobsPanel(Component):

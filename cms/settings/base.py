@@ -427,6 +427,11 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 # A job claimed by a worker silent for this long is run again (kill -9).
 WORKER_ORPHAN_SECONDS = env_int("WORKER_ORPHAN_SECONDS", 60)
 WORKER_TASK_MAX_ATTEMPTS = env_int("WORKER_TASK_MAX_ATTEMPTS", 5)
+# Commands the workers run on a timer (seconds), so no cron is needed.
+WORKER_PERIODIC_COMMANDS = {
+    "sync_credential_expiry": env_int("WORKER_CREDENTIAL_EXPIRY_SECONDS", 3600),
+    "analyze_database": env_int("WORKER_ANALYZE_SECONDS", 86400),
+}
 
 # Outgoing webhooks (Standard Webhooks signatures), managed under
 # Settings > Webhooks.

@@ -9,6 +9,7 @@ import threading
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -188,6 +189,27 @@ def test_a_credential_lapsing_after_an_app_synced_is_resent_exactly_once(gql):
     again = gql.data(SYNC, {"cursor": batch["nextCursor"]})["trainerSync"]
     assert again["changed"] == []
     assert again["removedIds"] == []
+
+
+@pytest.mark.django_db
+def test_the_workers_run_the_expiry_sync_on_their_own_timer(caplog):
+    from worker import periodic
+
+    directory = make_directory()
+    page = profile_with_credential(directory, timezone.localdate() - days(1))
+    logged_as_of(start_of_today() - datetime.timedelta(hours=1))
+    rows = TrainerChange.objects.count()
+    job = periodic.get("command.sync_credential_expiry")
+    assert job.every() == settings.WORKER_PERIODIC_COMMANDS["sync_credential_expiry"]
+
+    with caplog.at_level("INFO", logger="worker"):
+        assert periodic.run_if_due(job, "worker-a") is True
+        # The slot is taken until the interval has passed: no second run.
+        assert periodic.run_if_due(job, "worker-b") is False
+
+    new = TrainerChange.objects.order_by("id")[rows:].values_list("page_id", flat=True)
+    assert list(new) == [page.pk]
+    assert "sync_credential_expiry: Logged 1 trainer profile(s)" in caplog.text
 
 
 @pytest.mark.django_db

@@ -69,3 +69,32 @@ def test_job_pages_never_error_and_refuse_non_admins(
         == 302
     )
     assert DBTaskResult.objects.get(pk=dead_letter.pk).status == "FAILED"
+
+
+def test_admins_see_the_timed_jobs_and_their_last_error(
+    admin_client, client, django_user_model, db
+):
+    from worker import periodic
+    from worker.models import PeriodicJob
+
+    periodic.register("test.broken", lambda: 1 / 0, every=lambda: 60)
+    try:
+        assert periodic.run_if_due(periodic.get("test.broken"), "worker-a")
+    finally:
+        periodic._jobs.pop("test.broken")
+    listing = admin_client.get(reverse("worker_timed_jobs:index"))
+    inspect = admin_client.get(
+        reverse("worker_timed_jobs:inspect", args=("test.broken",))
+    )
+    edit = admin_client.get(reverse("worker_timed_jobs:edit", args=("test.broken",)))
+
+    assert (listing.status_code, inspect.status_code) == (200, 200)
+    assert "test.broken" in listing.content.decode()
+    assert "ZeroDivisionError: division by zero" in listing.content.decode()
+    assert edit.status_code in (302, 403)
+    assert PeriodicJob.objects.get(name="test.broken").runs == 1
+
+    staff = django_user_model.objects.create_user("staff", password="pw-12345678")
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(staff)
+    assert client.get(reverse("worker_timed_jobs:index")).status_code == 302
