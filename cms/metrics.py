@@ -3,12 +3,11 @@
 The web process feeds the request, GraphQL, cache, rate-limit and persisted
 query families (``cms.request_log``, ``cms.graphql``). The worker, webhook and
 purge families are registered here too, so they are scraped (with no samples)
-before anything increments them: the background worker imports this module
-and calls ``WORKER_JOBS.labels(task=..., outcome="succeeded").inc()``,
-``WEBHOOK_DELIVERIES.labels(result="failure").inc()``,
-``PURGE_DURATION.observe(seconds)``, and registers ``set_queue_depth_source``
-with a function returning ``{queue name: pending jobs}``, read at scrape time
-so any web process reports the shared queue.
+before anything increments them: ``worker.metrics`` counts every finished job
+in ``WORKER_JOBS`` (task, outcome) and registers ``set_queue_depth_source``
+with a function returning ``{queue name: ready jobs}``, read at scrape time
+so any web process reports the shared queue; ``webhooks.delivery`` counts
+each attempt in ``WEBHOOK_DELIVERIES``; ``PURGE_DURATION`` is for CDN purges.
 
 ``/metrics`` serves the text format to a scraper that sends ``Authorization:
 Bearer $METRICS_TOKEN``; without ``METRICS_TOKEN`` the endpoint is off (404).
@@ -155,11 +154,13 @@ for _result in ("success", "failure"):
 _queue_depth_source: Callable[[], Mapping[str, int]] | None = None
 
 
-def set_queue_depth_source(source: Callable[[], Mapping[str, int]] | None) -> None:
+def set_queue_depth_source(source: Callable[[], Mapping[str, int]] | None):
     """Register the function that counts pending jobs per queue (the worker
-    backend's table); it runs on every scrape."""
+    backend's table; ``worker.metrics``); it runs on every scrape. Returns
+    the one it replaces."""
     global _queue_depth_source
-    _queue_depth_source = source
+    previous, _queue_depth_source = _queue_depth_source, source
+    return previous
 
 
 class QueueDepthCollector(Collector):

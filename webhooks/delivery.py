@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from cms import metrics
 from webhooks import signing, transport
 from worker.db import write_transaction
 from worker.queue import enqueue_later, enqueue_with_transaction
@@ -195,6 +196,9 @@ def _record(delivery, response, started) -> str:
                 delay = backoff_delay(delivery.pk, delivery.attempts)
             retry_at = now + datetime.timedelta(seconds=delay)
             changes.update(next_attempt_at=retry_at, nudged_at=None)
+    metrics.WEBHOOK_DELIVERIES.labels(
+        result="success" if outcome == "succeeded" else "failure"
+    ).inc()
     with write_transaction():
         WebhookAttempt.objects.create(
             delivery=delivery,

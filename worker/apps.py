@@ -7,9 +7,10 @@ class WorkerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from worker import commands, periodic, recovery, scheduled
+        from worker import commands, metrics, periodic, recovery, scheduled
 
         recovery.connect()
+        metrics.connect()
         periodic.register(
             "worker.publish_scheduled",
             scheduled.publish_scheduled,

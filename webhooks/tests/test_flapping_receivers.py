@@ -5,6 +5,7 @@ import time
 
 import pytest
 import time_machine
+from prometheus_client import REGISTRY
 from werkzeug import Response
 
 from webhooks import delivery as deliveries
@@ -193,6 +194,7 @@ def test_a_success_resets_the_failure_count(
     clock, httpserver, settings, make_endpoint, make_article
 ):
     settings.WEBHOOK_DISABLE_AFTER_FAILURES = 3
+    before = deliveries_counted()
     url = answer(httpserver, Response("", status=500), Response("", status=500))
     endpoint = make_endpoint(url)
     make_article()
@@ -203,6 +205,17 @@ def test_a_success_resets_the_failure_count(
 
     endpoint.refresh_from_db()
     assert (endpoint.active, endpoint.consecutive_failures) == (True, 0)
+    # Every attempt is in clinic_webhook_deliveries_total, by result.
+    after = deliveries_counted()
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 2)
+
+
+def deliveries_counted() -> tuple[float, float]:
+    def count(result):
+        labels = {"result": result}
+        return REGISTRY.get_sample_value("clinic_webhook_deliveries_total", labels)
+
+    return count("success"), count("failure")
 
 
 def test_redirects_are_not_followed(clock, httpserver, make_endpoint, make_article):
