@@ -43,13 +43,17 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def readyz(request):
-    """Ready when the database answers and, if configured, Redis answers."""
+    """Ready when the database answers. Redis, when configured, is checked
+    too, but the service keeps serving without it (README, "When Redis or
+    PostgreSQL fail"): its failure is reported as ``degraded``, still 200, so
+    a load balancer does not take every host out at once."""
     checks = {"database": _check_database()}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis()
-    ready = all(error is None for error in checks.values())
+    ready = checks["database"] is None
+    degraded = ready and any(error is not None for error in checks.values())
     body = {
-        "status": "ready" if ready else "unavailable",
+        "status": "degraded" if degraded else "ready" if ready else "unavailable",
         "checks": {
             name: "ok" if error is None else f"error: {error}"
             for name, error in checks.items()

@@ -128,6 +128,10 @@ def current_generation() -> int | None:
             return None
     try:
         generation = _cache().get(GENERATION_KEY)
+        if _redis_recovered():
+            # Changes saved while Redis was down could not bump it there.
+            _bump()
+            generation = _cache().get(GENERATION_KEY)
         if generation is None:
             generation = _fresh_generation()
             if not _cache().add(GENERATION_KEY, generation, timeout=None):
@@ -136,6 +140,20 @@ def current_generation() -> int | None:
     except Exception:
         logger.warning("response cache unavailable (generation read)", exc_info=True)
         return None
+
+
+_recoveries_seen = [0]
+
+
+def _redis_recovered() -> bool:
+    """True once per time Redis answered again after failing in this process
+    (``cms.redis_cache``)."""
+    from cms.redis_cache import breaker
+
+    if breaker.recoveries == _recoveries_seen[0]:
+        return False
+    _recoveries_seen[0] = breaker.recoveries
+    return True
 
 
 def _bump() -> None:

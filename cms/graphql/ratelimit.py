@@ -57,6 +57,8 @@ def _add(counter: str, client: str, amount: int, limit: int) -> None:
     except Exception:
         logger.warning("rate-limit counters unavailable", exc_info=True)
         return
+    if not isinstance(total, int):
+        return  # Redis failed and django-redis ignored it: fail open
     if total > limit:
         metrics.RATE_LIMITED.labels(limit=LIMIT_LABELS[counter]).inc()
         raise RequestRejected(

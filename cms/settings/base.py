@@ -127,10 +127,13 @@ DB_MIGRATION_LOCK_TIMEOUT_MS = env_int("DB_MIGRATION_LOCK_TIMEOUT_MS", 10000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
+# After a Redis failure, calls fail at once (a miss) for this long before one
+# tries again (cms/redis_cache.py): an outage costs one timeout, not many.
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "cms.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "clinic",
             "OPTIONS": {
@@ -142,7 +145,8 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Logged once per outage by the breaker, not once per call.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {

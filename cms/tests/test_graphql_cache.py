@@ -63,7 +63,7 @@ def _response_cache_on(request, settings, tmp_path):
         # own keeps parallel test workers apart.
         settings.CACHES = {
             "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
+                "BACKEND": "cms.redis_cache.ResilientRedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
                 "OPTIONS": {

@@ -1,0 +1,101 @@
+"""django-redis with a circuit breaker: a Redis outage costs one timeout.
+
+django-redis with ``IGNORE_EXCEPTIONS`` already turns a failed call into a
+miss, but every call still waits for its socket timeout: a request making
+five cache calls against a Redis that stopped answering would take five
+seconds. Here the first failure opens the breaker; for
+``REDIS_RETRY_SECONDS`` every call fails at once (a miss, as before), then
+one call is let through to try again. Each outage is logged once, not once
+per call.
+
+``recoveries`` counts the times Redis answered again after failing in this
+process. ``cms.graphql.cache`` reads it: content published while Redis was
+down could not bump the response-cache generation kept there, so the first
+request after a recovery bumps it (README, "When Redis or PostgreSQL fail").
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django_redis.cache import RedisCache
+from django_redis.exceptions import ConnectionInterrupted
+
+logger = logging.getLogger("cms.cache")
+
+
+class Breaker:
+    def __init__(self):
+        self.open_until = 0.0
+        self.failing = False
+        self.recoveries = 0
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def failed(self, error: BaseException) -> None:
+        with self._lock:
+            first = not self.failing
+            self.failing = True
+            self.open_until = time.monotonic() + settings.REDIS_RETRY_SECONDS
+        if first:
+            logger.warning(
+                "Redis unavailable (%s): the cache, rate limits and APQ fall "
+                "back for %ss at a time until it answers",
+                error,
+                settings.REDIS_RETRY_SECONDS,
+            )
+
+    def succeeded(self) -> None:
+        if not self.failing:
+            return
+        with self._lock:
+            if not self.failing:
+                return
+            self.failing = False
+            self.recoveries += 1
+        logger.warning("Redis answers again")
+
+
+breaker = Breaker()
+
+
+class _GuardedClient:
+    """The django-redis client, its calls refused at once while the breaker
+    is open and reported to it otherwise."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args, **kwargs):
+            if not breaker.allow():
+                raise ConnectionInterrupted(connection=None) from _OPEN
+            try:
+                result = attribute(*args, **kwargs)
+            except ConnectionInterrupted as error:
+                breaker.failed(error)
+                raise
+            breaker.succeeded()
+            return result
+
+        return call
+
+
+_OPEN = ConnectionError("circuit open: Redis failed a moment ago")
+
+
+class ResilientRedisCache(RedisCache):
+    @property
+    def client(self):
+        guarded = getattr(self, "_guarded", None)
+        real = super().client
+        if guarded is None or guarded._client is not real:
+            guarded = self._guarded = _GuardedClient(real)
+        return guarded
