@@ -119,13 +119,33 @@ def _db_bump() -> None:
             _db_generation()
 
 
+# The last generation this process read from the database, for answers
+# from the cache while the database cannot be reached (stale-if-error).
+_last_read: list = [None]
+
+
 def current_generation() -> int | None:
-    if _process_local():
-        try:
-            return _db_generation()
-        except Exception:
-            logger.warning("generation unavailable (database read)", exc_info=True)
-            return None
+    return generation_or_last_known()[0]
+
+
+def generation_or_last_known() -> tuple[int | None, bool]:
+    """The content generation, and whether it is only the last one this
+    process read because the database cannot be reached now (then cached
+    answers may be served stale, ``get_stale_response``)."""
+    if not _process_local():
+        return _shared_generation(), False
+    try:
+        generation = _last_read[0] = _db_generation()
+        return generation, False
+    except (OperationalError, InterfaceError):
+        logger.warning("generation unavailable (database down)", exc_info=True)
+        return _last_read[0], _last_read[0] is not None
+    except Exception:
+        logger.warning("generation unavailable (database read)", exc_info=True)
+        return None, False
+
+
+def _shared_generation() -> int | None:
     try:
         generation = _cache().get(GENERATION_KEY)
         if _redis_recovered():
@@ -254,27 +274,54 @@ class LocalCopies:
 local_copies = LocalCopies(LOCAL_COPIES_CHARS)
 
 
-def get_response(key: str) -> str | None:
-    shared = not _process_local()
-    if shared:
-        body = local_copies.get(key)
-        if body is not None:
-            return body
+def _read_entry(key: str):
+    """``(body, age in seconds, fresh for seconds)``, or None."""
     try:
         value = _cache().get(key)
     except Exception:
         logger.warning("response cache unavailable (read)", exc_info=True)
         return None
-    if not isinstance(value, tuple):
-        return value  # None, or an entry written before entries were stamped
+    if value is None:
+        return None
+    if not isinstance(value, tuple):  # written before entries were stamped
+        return value, 0.0, graphql_settings().response_cache_timeout
     stored_at, body, *rest = value
+    timeout = rest[0] if rest else graphql_settings().response_cache_timeout
+    # Wall clock across processes.
+    return body, max(time.time() - stored_at, 0.0), timeout
+
+
+def get_response(key: str) -> str | None:
+    """A fresh cached body; entries are kept ``stale_if_error`` seconds past
+    their freshness, for ``get_stale_response`` only."""
+    shared = not _process_local()
     if shared:
-        # Wall clock across processes; the copy lives no longer than the entry.
-        timeout = rest[0] if rest else graphql_settings().response_cache_timeout
-        age = time.time() - stored_at
-        remaining = timeout - max(age, 0)
-        local_copies.set(key, body, time.monotonic() + remaining)
+        body = local_copies.get(key)
+        if body is not None:
+            return body
+    entry = _read_entry(key)
+    if entry is None:
+        return None
+    body, age, timeout = entry
+    if age > timeout:
+        return None
+    if shared:
+        # The copy lives no longer than the entry is fresh.
+        local_copies.set(key, body, time.monotonic() + timeout - age)
     return body
+
+
+def get_stale_response(key: str) -> tuple[str, int] | None:
+    """The cached body and its age, if within ``stale_if_error`` seconds of
+    its freshness: what a request may be answered with while the database
+    cannot be reached."""
+    entry = _read_entry(key)
+    if entry is None:
+        return None
+    body, age, timeout = entry
+    if age > timeout + graphql_settings().stale_if_error:
+        return None
+    return body, int(age)
 
 
 def set_response(key: str, body: str, timeout: int | None = None) -> None:
@@ -284,8 +331,9 @@ def set_response(key: str, body: str, timeout: int | None = None) -> None:
         timeout = graphql_settings().response_cache_timeout
     if timeout <= 0:
         return
+    kept = timeout + graphql_settings().stale_if_error
     try:
-        _cache().set(key, (time.time(), body, timeout), timeout=timeout)
+        _cache().set(key, (time.time(), body, timeout), timeout=kept)
     except Exception:
         logger.warning("response cache unavailable (write)", exc_info=True)
         return

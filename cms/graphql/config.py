@@ -68,6 +68,9 @@ class GraphQLSettings:
     apq_timeout: int = 7 * 24 * 3600
     response_cache: bool = True
     response_cache_timeout: int = 300
+    # How long past its freshness a cached response may still be served
+    # while the database cannot be reached (cms.graphql.cache, stale-if-error).
+    stale_if_error: int = 600
     cache_max_age: int = 60
     cache_invalidating_apps: frozenset[str] = frozenset()
     cache_ignored_models: frozenset[str] = frozenset()
@@ -123,6 +126,9 @@ def build() -> GraphQLSettings:
         response_cache=bool(_read("GRAPHQL_RESPONSE_CACHE", d.response_cache)),
         response_cache_timeout=_read(
             "GRAPHQL_RESPONSE_CACHE_TIMEOUT", d.response_cache_timeout
+        ),
+        stale_if_error=max(
+            int(_read("GRAPHQL_STALE_IF_ERROR_SECONDS", d.stale_if_error)), 0
         ),
         cache_max_age=_read("GRAPHQL_CACHE_MAX_AGE", d.cache_max_age),
         cache_invalidating_apps=frozenset(_read("GRAPHQL_CACHE_INVALIDATING_APPS", ())),

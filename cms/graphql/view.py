@@ -133,6 +133,7 @@ class PublicGraphQLView(GraphQLView):
                 media_type,
                 cacheable=True,
                 generation=found.generation,
+                stale_age=found.stale_age,
             )
 
         schema = self.schema.graphql_schema

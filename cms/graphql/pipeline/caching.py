@@ -5,7 +5,9 @@ produced by a request that passed every later step, so a hit skips parsing,
 validation, cost and execution. The content generation, read once, keys both
 the response cache and the request's visibility snapshot (``cms.selectors``).
 Preview requests, mutations and documents with preview or token arguments
-are never cached (``cacheable``); nor is a body with errors.
+are never cached (``cacheable``); nor is a body with errors. While the
+database cannot be reached, a cached answer is served stale for up to
+``GRAPHQL_STALE_IF_ERROR_SECONDS`` past its freshness (``_stale``).
 """
 
 from dataclasses import dataclass
@@ -26,14 +28,23 @@ class Lookup:
     generation: int | None  # None: unknown, or neither cache is on
     key: str | None  # None: this request is not looked up or stored
     body: str | None = None  # the cached body, on a hit
+    # Seconds since the body was cached, when it is served stale because the
+    # database cannot be reached (stale-if-error); None otherwise.
+    stale_age: int | None = None
 
 
 def generation() -> int | None:
     """The content generation, read when the response cache or the
     visibility snapshot needs it."""
+    return generation_state()[0]
+
+
+def generation_state() -> tuple[int | None, bool]:
+    """The generation, and True when it is only the last one read (the
+    database is down: ``cms.graphql.cache.generation_or_last_known``)."""
     if response_cache.enabled() or graphql_settings().visibility_cache:
-        return response_cache.current_generation()
-    return None
+        return response_cache.generation_or_last_known()
+    return None, False
 
 
 def key_for(request, query: Query, params: Params, generation: int | None):
@@ -53,13 +64,28 @@ def key_for(request, query: Query, params: Params, generation: int | None):
 
 
 def lookup(request, query: Query, params: Params) -> Lookup:
-    current = generation()
+    current, database_down = generation_state()
     key = key_for(request, query, params, current)
     if key is None:
         return Lookup(current, None)
+    if database_down:
+        return _stale(key, current)
     body = response_cache.get_response(key)
     request_log.note_cache(hit=body is not None)
     return Lookup(current, key, body)
+
+
+def _stale(key: str, current: int | None) -> Lookup:
+    """The database cannot be reached: the cached answer, within the stale
+    bound, else 503 at once (nothing else could be answered)."""
+    from cms.graphql.pipeline.execute import ServiceUnavailable
+
+    found = response_cache.get_stale_response(key)
+    request_log.note_cache(hit=found is not None)
+    if found is None:
+        raise ServiceUnavailable()
+    body, age = found
+    return Lookup(current, None, body, stale_age=age)
 
 
 def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:

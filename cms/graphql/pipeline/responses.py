@@ -65,10 +65,30 @@ def request_errors(
     return response
 
 
+STALE_HEADER = "X-Stale"
+
+
 def data(
-    request, body: str, media_type: str, *, cacheable: bool, generation=None
+    request,
+    body: str,
+    media_type: str,
+    *,
+    cacheable: bool,
+    generation=None,
+    stale_age: int | None = None,
 ) -> HttpResponse:
-    """An executed (or cached) body; cacheable GETs get an ETag and a 304."""
+    """An executed (or cached) body; cacheable GETs get an ETag and a 304.
+
+    ``stale_age``: a cached body served while the database is down. It says
+    so in ``extensions.stale`` and the ``X-Stale`` header, and no HTTP cache
+    may keep it."""
+    if stale_age is not None:
+        response = HttpResponse(
+            mark_stale(body, stale_age), content_type=CONTENT_TYPE[media_type]
+        )
+        response[STALE_HEADER] = f"database-unavailable; age={stale_age}"
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponse(body, content_type=CONTENT_TYPE[media_type])
     if not (cacheable and request.method.upper() in ("GET", "HEAD")):
         response["Cache-Control"] = "no-store"
@@ -88,6 +108,13 @@ def data(
         not_modified["Cache-Control"] = response["Cache-Control"]
         return not_modified
     return response
+
+
+def mark_stale(body: str, age: int) -> str:
+    payload = json.loads(body)
+    extensions = payload.setdefault("extensions", {})
+    extensions["stale"] = {"reason": "DATABASE_UNAVAILABLE", "ageSeconds": age}
+    return to_json(payload)
 
 
 def etag_matches(header: str, etag: str) -> bool:
