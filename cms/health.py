@@ -1,8 +1,10 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+import sys
+
 from django.conf import settings
-from django.db import connections
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,3 +62,22 @@ def readyz(request):
         },
     }
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def server_error(request):
+    """``handler500``: a database that cannot be reached is a 503 with
+    ``Retry-After``, for the admin and every other page (the GraphQL view
+    answers its own); any other error stays a plain 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(
+            "Service unavailable: the database cannot be reached. Reload in a "
+            "few seconds to see whether your change was saved, then try again.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponseServerError(
+        "Server error.\n", content_type="text/plain; charset=utf-8"
+    )

@@ -35,3 +35,6 @@ if settings.BENCH_ENDPOINTS:
 # Wagtail serves page URLs last; the frontend is headless, so these only
 # matter for previews and redirects.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage is a 503 with Retry-After, not a 500 (cms/health.py).
+handler500 = "cms.health.server_error"

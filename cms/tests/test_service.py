@@ -165,3 +165,24 @@ def test_the_wsgi_worker_loads_its_code_and_freezes_it_before_any_request():
     frozen, schema_loaded = result.stdout.splitlines()[-1].split()
     assert int(frozen) > 50_000
     assert schema_loaded == "True"
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [(OperationalError("server closed the connection"), 503), (KeyError("x"), 500)],
+    ids=["database unreachable", "a bug"],
+)
+def test_a_database_outage_is_a_503_and_a_bug_stays_a_500(
+    client, monkeypatch, error, status
+):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("cms.health.JsonResponse", fail)
+    client.raise_request_exception = False
+
+    response = client.get("/healthz")
+
+    assert response.status_code == status
+    assert "Traceback" not in response.content.decode()
+    assert response.has_header("Retry-After") is (status == 503)
