@@ -11,8 +11,10 @@ and ``/readyz`` 503, never a 500; all back to normal within 5 s.
 Runs where PostgreSQL answers at ``FAULTS_PG`` (CI's PostgreSQL run).
 """
 
+import http.cookiejar
 import json
 import os
+import random
 import secrets
 import subprocess
 import threading
@@ -39,6 +41,14 @@ pytestmark = pytest.mark.skipif(
     reason="PostgreSQL fault tests run with the PostgreSQL suite",
 )
 
+ADMIN_PASSWORD = secrets.token_urlsafe(18)
+# An active webhook that wants article publishes: every publish writes an
+# outbox event (no worker runs here, so they wait, undelivered).
+ENDPOINT = (
+    "from webhooks.models import WebhookEndpoint; "
+    "WebhookEndpoint.objects.create(name='faults', url='https://hooks.example.org/', "
+    "events=['article.published'], secret='whsec_' + 'A' * 32)"
+)
 LIST = "query Faults($n: Int) { articles(limit: $n) { items { title } } }"
 
 
@@ -60,6 +70,9 @@ def server(tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # Plain HTTP on loopback: the admin's cookies must travel over it.
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": f"{PG}/{name}",
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
@@ -69,9 +82,13 @@ def server(tmp_path_factory):
     }
     for variable in ("REDIS_URL", "MULTI_HOST", "PYTEST_XDIST_WORKER"):
         env.pop(variable, None)
+    env["DJANGO_ADMIN_PASSWORD"] = ADMIN_PASSWORD
     for command in (
         ["migrate", "--noinput"],
+        ["collectstatic", "--noinput"],
         ["load_demo_content"],
+        ["ensure_admin"],
+        ["shell", "-c", ENDPOINT],
     ):
         subprocess.run(
             [PY, "manage.py", *command],
@@ -97,6 +114,7 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     web = Web(f"http://127.0.0.1:{port}", proxy)
+    web.database = f"{PG}/{name}"
     try:
         web.wait_ready(process)
         yield web
@@ -110,19 +128,52 @@ def server(tmp_path_factory):
             print((work / "web.log").read_text()[-5000:])
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Web:
     def __init__(self, base: str, proxy: TcpProxy):
         self.base = base
         self.proxy = proxy
         self.failed = False
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
 
     def get(self, path: str):
-        request = urllib.request.Request(self.base + path)
+        return self.send("GET", path)
+
+    def send(self, method: str, path: str, data: bytes | None = None, headers=None):
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method, headers=headers or {}
+        )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with self.opener.open(request, timeout=30) as response:
                 return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.cookies if c.name == "csrftoken")
+
+    def post_form(self, path: str, fields: dict):
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-CSRFToken": self.csrf(),
+            "Referer": self.base + path,
+        }
+        return self.send("POST", path, body, headers)
+
+    def log_in(self) -> None:
+        self.get("/admin/login/")
+        status, headers, _ = self.post_form(
+            "/admin/login/", {"username": "admin", "password": ADMIN_PASSWORD}
+        )
+        assert status == 302, status
 
     def query(self, n: int):
         variables = json.dumps({"n": n})
@@ -211,4 +262,78 @@ def test_cut_drop_and_delay_then_recovery(server):
     assert status == 200, body
     assert body["data"]["articles"]["items"]
     assert web.back_to_normal(2) < 5
+    web.failed = False
+
+
+def _rows(database: str, sql: str, *params):
+    with psycopg.connect(database) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def test_no_editor_save_or_outbox_event_is_lost_when_the_database_is_cut(server):
+    from worker.tests.helpers import article_form
+
+    web = server
+    web.failed = True
+    web.log_in()
+    (page_id, slug), *_ = _rows(
+        web.database,
+        "SELECT p.id, p.slug FROM wagtailcore_page p "
+        "JOIN content_articlepage a ON a.page_ptr_id = p.id ORDER BY p.id LIMIT 1",
+    )
+    ((author_id,),) = _rows(web.database, "SELECT id FROM content_author LIMIT 1")
+    path = f"/admin/pages/{page_id}/edit/"
+    rng = random.Random(20)
+    outcomes = {}
+    for round_ in range(20):
+        title = f"Cut round {round_}"
+        fields = article_form(
+            title=title,
+            slug=slug,
+            author_id=author_id,
+            **{"action-publish": "action-publish"},
+        )
+        answers = []
+        save = threading.Thread(
+            target=lambda fields=fields, answers=answers: answers.append(
+                web.post_form(path, fields)
+            )
+        )
+        save.start()
+        time.sleep(rng.uniform(0, 0.25))  # the cut lands anywhere in the save
+        web.proxy.cut()
+        time.sleep(0.3)
+        web.proxy.restore()
+        save.join(30)
+        status, headers, body = answers[0]
+        assert status in (302, 503), (status, body[:500])
+        if status == 503:
+            assert headers["Retry-After"] == "5"
+        outcomes[title] = status
+        web.back_to_normal(2)
+
+    published = dict(
+        _rows(
+            web.database,
+            "SELECT content->>'title', id FROM wagtailcore_revision "
+            "WHERE object_id = %s AND content->>'title' LIKE 'Cut round %%'",
+            str(page_id),
+        )
+    )
+    events = {
+        int(revision)
+        for (revision,) in _rows(
+            web.database,
+            "SELECT data->>'revision' FROM webhooks_webhookevent "
+            "WHERE type = 'article.published' AND object_id = %s",
+            str(page_id),
+        )
+    }
+    acknowledged = {title for title, status in outcomes.items() if status == 302}
+    # Every save the editor saw succeed is there, with its outbox event; a
+    # save that failed left all of it or none of it.
+    assert acknowledged <= set(published), (outcomes, published)
+    assert {published[title] for title in published} <= events
+    # The cut really landed during saves: some failed, some went through.
+    assert 0 < len(acknowledged) < 20, outcomes
     web.failed = False
