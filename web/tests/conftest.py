@@ -94,12 +94,23 @@ class SiteServer:
     def log_size(self) -> int:
         return self.log.stat().st_size
 
-    def requests_since(self, offset: int) -> list[str]:
-        """Request lines runserver logged after ``offset``: 'GET /graphql/?...'."""
-        with self.log.open(encoding="utf-8", errors="replace") as log:
-            log.seek(offset)
-            text = log.read()
-        return re.findall(r'"((?:GET|POST|HEAD) \S+) HTTP/1\.1"', text)
+    def requests_since(self, offset: int, *, api_calls: int = 0) -> list[str]:
+        """Request lines runserver logged after ``offset``: 'GET /graphql/?...'.
+
+        runserver logs a request after sending its response, from the
+        request's own thread, so the line of an API call the page made can
+        land after the page itself was answered: wait (5 s at most) until
+        ``api_calls`` lines for /graphql/ are there."""
+        deadline = time.monotonic() + 5
+        while True:
+            with self.log.open(encoding="utf-8", errors="replace") as log:
+                log.seek(offset)
+                text = log.read()
+            lines = re.findall(r'"((?:GET|POST|HEAD) \S+) HTTP/1\.1"', text)
+            found = sum("/graphql/" in line for line in lines)
+            if found >= api_calls or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
 
 def free_port() -> int:

@@ -106,7 +106,7 @@ def test_pages_read_the_api_by_persisted_query_gets(site_server):
     get_page(site_server, f"/site/blog/{SEED_SLUG}/")
 
     variables = json.dumps({"slug": SEED_SLUG}, separators=(",", ":"))
-    requests = site_server.requests_since(start)
+    requests = site_server.requests_since(start, api_calls=2)
     api_calls = [r for r in requests if "/graphql/" in r]
     assert [(r.split()[0], urlsplit(r.split()[1]).path) for r in api_calls] == [
         ("GET", "/graphql/"),
