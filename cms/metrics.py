@@ -15,7 +15,7 @@ Under gunicorn with several workers (``deploy/gunicorn.conf.py`` sets
 ``PROMETHEUS_MULTIPROC_DIR``) each worker writes its values to files in that
 directory and a scrape adds them up across workers (prometheus-client's
 multiprocess mode); a process on the same host with the same directory (the
-worker) is included too.
+worker) is included too. The directory is made if missing.
 
 Label values are bounded: ``route`` is the URL pattern's name, ``operation``
 is the name of an operation of the persisted registry
@@ -42,6 +42,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+# In multiprocess mode every process writes its values to files in this
+# directory from its first metric on (at import): the worker and management
+# commands may start before gunicorn has made it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 # No *_created series: they double the exposition and no query here uses them.
 disable_created_metrics()

@@ -16,7 +16,10 @@ Every value comes from the environment (and ``.env``, as for ``manage.py``):
 No access log: ``cms.request_log`` writes one JSON line per request, without
 the query string (GraphQL GET variables) that an access log would record.
 Prometheus metrics are added up across workers through
-``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary directory unless set).
+``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary directory unless set). Give
+the ``worker`` process the same directory (it must exist) and its job counts
+are scraped too: at start only the files of processes no longer running are
+removed.
 """
 
 import os
@@ -80,7 +83,21 @@ def on_starting(server):
     directory = Path(path)
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):  # a previous run's values
-        stale.unlink()
+        if not _alive(stale):
+            stale.unlink()
+
+
+def _alive(values_file: Path) -> bool:
+    """Whether the process that writes ``<kind>_<pid>.db`` still runs: a
+    ``worker`` sharing the directory keeps its files across web restarts."""
+    try:
+        pid = int(values_file.stem.rsplit("_", 1)[-1])
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
 
 
 def child_exit(server, worker):

@@ -1,37 +1,34 @@
-"""Two web processes as two hosts: shared PostgreSQL, Redis and S3 (moto).
+"""Two web processes as two hosts and a worker: shared PostgreSQL, Redis, S3.
 
 Starts web A and web B (gunicorn, ``deploy/gunicorn.conf.py``, production
-settings, ``MULTI_HOST=true``) on two loopback ports, sharing a fresh
-PostgreSQL database, a Redis database and a bucket on ``moto_server``, after
-the release steps (migrate, collectstatic) and a little demo content. Then:
+settings, ``MULTI_HOST=true``) on two loopback ports and a background worker
+(``manage.py run_worker``, production settings), sharing a fresh PostgreSQL
+database, a Redis database and a bucket on ``moto_server``, after the release
+steps (migrate, collectstatic) and a little demo content. Then:
 
 - publish through A's admin, and B answers with the change on the next request
   (B had the old answer in the shared response cache);
 - a rate limit counts requests on A and B together;
 - an APQ operation registered on A runs by its hash alone on B;
-- an image uploaded through A's admin has renditions whose URLs, read from B,
-  are fetched from the object storage.
+- an image uploaded through A's admin gets its renditions from the worker (a
+  job queued in the database, run by that worker, not inline), and their
+  URLs, read from B, are fetched from the object storage;
+- the worker stops on SIGTERM with exit status 0.
 
-The background worker joins when the worker branch lands (``run_worker``).
 Prints one line per check and ``N passed, M failed``; exits non-zero on a
 failure. Every server listens on 127.0.0.1 only and is stopped at the end.
 """
 
 import contextlib
-import http.cookiejar
 import io
 import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
-import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -39,23 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cms.tests.s3_support import MotoServer, create_bucket, free_port  # noqa: E402
+from multihost_support import PY, Process, Web, check, png  # noqa: E402
 
-PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+from cms.tests.s3_support import MotoServer, create_bucket  # noqa: E402
+
 PG = os.environ.get("MULTIHOST_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("MULTIHOST_REDIS_URL", "redis://127.0.0.1:6379/12")
 ADMIN_PASSWORD = secrets.token_urlsafe(18)
 RATE_LIMIT = 6
-
-
-class Failed(AssertionError):
-    pass
-
-
-def check(condition, message: str) -> None:
-    if not condition:
-        raise Failed(message)
+WORKER_ID = f"multihost-{uuid.uuid4().hex[:8]}"
 
 
 def run(*args: str, env: dict) -> str:
@@ -79,151 +68,6 @@ def psql(sql: str) -> None:
         capture_output=True,
         timeout=60,
     )
-
-
-class Web:
-    """One web process: gunicorn with the deploy config on its own port."""
-
-    def __init__(self, name: str, env: dict, work: Path):
-        self.name = name
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = (work / f"{name}.log").open("w")
-        metrics = work / f"metrics-{name}"
-        metrics.mkdir()
-        self.process = subprocess.Popen(
-            [GUNICORN, "--config", "deploy/gunicorn.conf.py"],
-            cwd=ROOT,
-            env={
-                **env,
-                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-                "PROMETHEUS_MULTIPROC_DIR": str(metrics),
-            },
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
-        )
-
-    def wait(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"web {self.name} exited; see its log")
-            try:
-                if self.request("GET", "/readyz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise SystemExit(f"web {self.name} did not become ready")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def request(self, method, path, data=None, headers=None):
-        request = urllib.request.Request(
-            self.base + path, data=data, method=method, headers=headers or {}
-        )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def graphql(self, body: dict, client: str, method="POST", headers=None):
-        headers = {"X-Forwarded-For": client, **(headers or {})}
-        if method == "GET":
-            params = {
-                k: json.dumps(v) if isinstance(v, dict) else v for k, v in body.items()
-            }
-            path = "/graphql/?" + urllib.parse.urlencode(params)
-            status, _, raw = self.request("GET", path, headers=headers)
-        else:
-            headers["Content-Type"] = "application/json"
-            status, _, raw = self.request(
-                "POST", "/graphql/", json.dumps(body).encode(), headers
-            )
-        return status, json.loads(raw)
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
-
-    def login(self, username: str, password: str) -> None:
-        status, _, _ = self.request("GET", "/admin/login/")
-        check(status == 200, f"{self.name}: admin login page answered {status}")
-        form = urllib.parse.urlencode(
-            {
-                "username": username,
-                "password": password,
-                "csrfmiddlewaretoken": self.csrf(),
-                "next": "/admin/",
-            }
-        ).encode()
-        status, headers, _ = self.request(
-            "POST",
-            "/admin/login/",
-            form,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": self.base + "/admin/login/",
-            },
-        )
-        check(status == 302, f"{self.name}: admin login answered {status}")
-
-    def post_form(self, path: str, fields: dict, files: dict | None = None):
-        fields = {**fields, "csrfmiddlewaretoken": self.csrf()}
-        if files:
-            body, content_type = _multipart(fields, files)
-        else:
-            body = urllib.parse.urlencode(fields, doseq=True).encode()
-            content_type = "application/x-www-form-urlencoded"
-        return self.request(
-            "POST",
-            path,
-            body,
-            {"Content-Type": content_type, "Referer": self.base + path},
-        )
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    out = io.BytesIO()
-    for name, value in fields.items():
-        out.write(f"--{boundary}\r\n".encode())
-        out.write(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
-        out.write(f"{value}\r\n".encode())
-    for name, (filename, content, content_type) in files.items():
-        out.write(f"--{boundary}\r\n".encode())
-        out.write(
-            f'Content-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-        )
-        out.write(content + b"\r\n")
-    out.write(f"--{boundary}--\r\n".encode())
-    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
-
-
-def _png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1600, 1000), (200, 80, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 ARTICLE = "query Title($slug: String!) { article(slug: $slug) { id title } }"
@@ -301,6 +145,30 @@ HERO = """query Hero($slug: String!) {
 }"""
 
 
+# Waits (60 s at most) for the renditions job of the image titled TITLE.
+RENDITIONS_JOB = """
+import json, time
+from django_tasks_db.models import DBTaskResult
+from wagtail.images import get_image_model
+from cms.renditions import allowed_filters
+image = get_image_model().objects.get(title=TITLE)
+task = DBTaskResult.objects.filter(task_path="cms.renditions.make_renditions_task")
+deadline = time.monotonic() + 60
+while True:
+    jobs = [j for j in task.all() if j.args_kwargs["args"] == [image.pk]]
+    if any(j.status in ("SUCCESSFUL", "FAILED") for j in jobs):
+        break
+    if time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+print(json.dumps({
+    "jobs": [[j.status, j.worker_ids] for j in jobs],
+    "renditions": image.renditions.count(),
+    "filters": len(allowed_filters()),
+}))
+"""
+
+
 def check_uploaded_image_is_served_from_object_storage(
     a: Web, b: Web, env: dict, bucket_url: str
 ) -> None:
@@ -315,9 +183,19 @@ def check_uploaded_image_is_served_from_object_storage(
     status, _, _ = a.post_form(
         path,
         {"title": title, "collection": collection},
-        {"file": (f"{title}.png", _png(), "image/png")},
+        {"file": (f"{title}.png", png(), "image/png")},
     )
     check(status == 302, f"uploading through A answered {status}")
+    code = RENDITIONS_JOB.replace("TITLE", repr(title))
+    job = json.loads(run("shell", "-v0", "-c", code, env=env).splitlines()[-1])
+    check(
+        job["jobs"] == [["SUCCESSFUL", [WORKER_ID]]],
+        f"renditions job {job['jobs']}, expected run once by worker {WORKER_ID}",
+    )
+    check(
+        job["renditions"] == job["filters"] > 0,
+        f"{job['renditions']} renditions made for {job['filters']} filters",
+    )
     _, first = b.graphql({"query": FIRST}, "192.0.2.20")
     (article,) = first["data"]["articles"]["items"]
     run(
@@ -339,11 +217,18 @@ def check_uploaded_image_is_served_from_object_storage(
     check(size == (800, 450), f"the rendition is {size}")
 
 
+def check_worker_stops_gracefully(worker: Process) -> None:
+    check(worker.running(), "the worker exited before SIGTERM")
+    status = worker.stop()
+    check(status == 0, f"the worker exited with {status} on SIGTERM")
+    check(f"worker {WORKER_ID} stopped" in worker.tail(), "no 'stopped' line")
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="clinic-multihost-"))
     database = f"clinic_multihost_{os.getpid()}"
     moto = MotoServer()
-    webs: list[Web] = []
+    processes: list[Process] = []
     passed, failed = 0, 0
     try:
         if not moto.wait():
@@ -385,11 +270,14 @@ def main() -> int:
         run("collectstatic", "--noinput", "-v0", env=env)
         run("load_demo_content", "--articles", "3", "--trainers", "3", env=env)
         run("ensure_admin", env=env)
-        webs = [Web("a", env, work), Web("b", env, work)]
-        for web in webs:
-            web.wait()
-        a, b = webs
-        print(f"==> web A {a.base}, web B {b.base}, S3 {moto.endpoint}", flush=True)
+        a, b = Web("a", env, work), Web("b", env, work)
+        command = [PY, "manage.py", "run_worker", "--worker-id", WORKER_ID]
+        # INFO: the worker's start and stop lines.
+        worker = Process("worker", command, {**env, "LOG_LEVEL": "INFO"}, work)
+        processes = [a, b, worker]
+        a.wait()
+        b.wait()
+        print(f"==> web A {a.base}, web B {b.base}, worker, S3 {moto.endpoint}")
         a.login("admin", ADMIN_PASSWORD)
         checks = [
             (
@@ -402,11 +290,12 @@ def main() -> int:
                 lambda: check_persisted_query_is_shared(a, b),
             ),
             (
-                "image uploaded through A, its rendition from S3 via B",
+                "image uploaded through A, renditions by the worker, from S3 via B",
                 lambda: check_uploaded_image_is_served_from_object_storage(
                     a, b, env, f"{moto.endpoint}/{bucket}/"
                 ),
             ),
+            ("worker stops on SIGTERM", lambda: check_worker_stops_gracefully(worker)),
         ]
         for name, function in checks:
             try:
@@ -418,19 +307,14 @@ def main() -> int:
                 passed += 1
                 print(f"ok   {name}", flush=True)
     finally:
-        for web in webs:
-            web.stop()
+        for process in processes:
+            process.stop()
         moto.stop()
         with contextlib.suppress(subprocess.CalledProcessError):
             psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if failed:
-            for web in webs:
-                print(f"--- web {web.name} log (tail)")
-                print(
-                    "".join(
-                        (work / f"{web.name}.log").read_text().splitlines(True)[-30:]
-                    )
-                )
+            for process in processes:
+                print(f"--- {process.name} log (tail)\n{process.tail()}")
     print(f"multihost: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

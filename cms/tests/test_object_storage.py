@@ -1,9 +1,10 @@
 """Media on S3-compatible object storage, end to end against moto_server.
 
-Upload in the admin -> renditions (on commit: inline today, a task run
-synchronously once the worker lands) -> their URLs in GraphQL -> the files
-fetched from the server. Documents: a redirect to a signed URL that expires,
-after Wagtail's collection privacy check.
+Upload in the admin -> a renditions job queued in the database (the
+production task backend, django-tasks-db) -> the worker's real job loop makes
+the renditions -> their URLs in GraphQL -> the files fetched from the server.
+Documents: a redirect to a signed URL that expires, after Wagtail's
+collection privacy check.
 """
 
 import io
@@ -31,6 +32,7 @@ from cms.tests.test_preview_graphql import publish
 from cms.tests.test_settings_defaults import PRODUCTION_ENV, settings_of
 from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
+from worker.tests.helpers import DATABASE_TASKS, queued, run_worker_until_idle
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +91,24 @@ def upload_document(client, title: str, content: bytes, collection):
     return get_document_model().objects.get(title=title)
 
 
-def test_an_uploaded_image_and_its_renditions_are_served_from_object_storage(
-    admin_client, client, s3_storage, s3_server, django_capture_on_commit_callbacks
+RENDITIONS_TASK = "cms.renditions.make_renditions_task"
+
+
+def test_the_worker_makes_an_uploaded_images_renditions_on_object_storage(
+    admin_client, client, settings, s3_storage, s3_server
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        image = upload_image(admin_client, "hero", png(1600, 1000))
+    settings.TASKS = DATABASE_TASKS
+    image = upload_image(admin_client, "hero", png(1600, 1000))
 
     assert image.file.name == "original_images/hero.png"
+    # The upload queued the job; the editor's request rendered nothing.
+    assert queued(RENDITIONS_TASK) == 1
+    assert not image.renditions.exists()
+    assert object_keys(s3_server, s3_storage) == [image.file.name]
+
+    run_worker_until_idle()
+
+    assert queued() == {}
     renditions = list(image.renditions.all())
     assert len(renditions) == len(allowed_filters())
     # The original and every rendition are objects in the bucket, nothing else.
