@@ -95,11 +95,11 @@ serve: install
 		WEB_CONCURRENCY=$${WEB_CONCURRENCY:-$(if $(REDIS_URL),2,1)} \
 		$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
 
-## procfile-smoke: deploy/Procfile under honcho (release, then web), production settings
+## procfile-smoke: deploy/Procfile under honcho (release, then web and worker), production settings
 procfile-smoke: install-dev
 	scripts/procfile-smoke.sh
 
-## multihost: two web processes sharing PostgreSQL, Redis and S3 (moto): publish, rate limit, APQ, media
+## multihost: two web processes and a worker sharing PostgreSQL, Redis and S3 (moto)
 multihost: install-dev
 	$(PY) scripts/multihost.py
 

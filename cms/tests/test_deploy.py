@@ -100,3 +100,32 @@ def test_the_procfile_has_web_worker_and_release():
         "release: python manage.py migrate --noinput"
         " && python manage.py collectstatic --noinput",
     ]
+
+
+def test_gunicorn_start_keeps_the_metrics_of_processes_still_running(
+    conf_env, tmp_path
+):
+    # A worker sharing PROMETHEUS_MULTIPROC_DIR keeps its counts when web
+    # restarts; files of processes that are gone are removed.
+    import subprocess
+    import sys
+
+    conf = conf_env(PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    finished = subprocess.run([sys.executable, "-c", "pass"], check=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    try:
+        kept = tmp_path / f"counter_{running.pid}.db"
+        stale = tmp_path / f"counter_{gone.pid}.db"
+        odd = tmp_path / "counter_notapid.db"
+        for path in (kept, stale, odd):
+            path.write_bytes(b"")
+
+        conf["on_starting"](server=None)
+
+        assert sorted(p.name for p in tmp_path.glob("*.db")) == [kept.name]
+    finally:
+        running.kill()
+        running.wait()
+    assert finished.returncode == 0
