@@ -1,0 +1,10 @@
+from django.urls import path
+
+from content.engagement import views
+
+app_name = "engagement"
+
+urlpatterns = [
+    path("comments/form/", views.comment_form, name="comment-form"),
+    path("comments/delete/<str:token>/", views.delete_comment, name="delete-comment"),
+]
