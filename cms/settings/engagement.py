@@ -8,7 +8,11 @@ the admin (Settings > Comments); these are the platform's bounds.
 from cms.env import env_int, env_str, env_url
 
 # base.py imports this module last: these two are already defined there.
-from cms.settings.base import GRAPHQL_CACHE_IGNORED_MODELS, WORKER_PERIODIC_COMMANDS
+from cms.settings.base import (
+    GRAPHQL_CACHE_IGNORED_MODELS,
+    REDIS_URL,
+    WORKER_PERIODIC_COMMANDS,
+)
 
 # --- comments ---------------------------------------------------------------
 # A form token is good for this long, and only after the minimum fill time.
@@ -32,8 +36,11 @@ AKISMET_TIMEOUT_SECONDS = 3
 COMMENT_LINK_BASE_URL = env_url("COMMENT_LINK_BASE_URL", "")
 
 # --- view counts ------------------------------------------------------------
-# Unique readers are counted in Redis when this is set, else in the database.
-VIEW_COUNTER_REDIS_URL = env_str("VIEW_COUNTER_REDIS_URL", "")
+# Unique readers are counted in Redis when this (by default REDIS_URL) is set,
+# else in the database; the worker flushes them to the database in batches.
+VIEW_COUNTER_REDIS_URL = env_str("VIEW_COUNTER_REDIS_URL", REDIS_URL or "")
+# Beacons per client per minute (a reader counts once a day anyway).
+VIEW_RATE_LIMIT = env_int("VIEW_RATE_LIMIT", 120)
 VIEW_FLUSH_BATCH = env_int("VIEW_FLUSH_BATCH", 500)
 # The workers move counted views to the database on this timer.
 WORKER_PERIODIC_COMMANDS["flush_view_counts"] = env_int("WORKER_VIEW_FLUSH_SECONDS", 60)
