@@ -38,7 +38,7 @@ COMMENT_LINK_BASE_URL = env_url("COMMENT_LINK_BASE_URL", "")
 # --- view counts ------------------------------------------------------------
 # Unique readers are counted in Redis when this (by default REDIS_URL) is set,
 # else in the database; the worker flushes them to the database in batches.
-VIEW_COUNTER_REDIS_URL = env_str("VIEW_COUNTER_REDIS_URL", REDIS_URL or "")
+VIEW_COUNTER_REDIS_URL = env_str("VIEW_COUNTER_REDIS_URL", "") or REDIS_URL or ""
 # Beacons per client per minute (a reader counts once a day anyway).
 VIEW_RATE_LIMIT = env_int("VIEW_RATE_LIMIT", 120)
 VIEW_FLUSH_BATCH = env_int("VIEW_FLUSH_BATCH", 500)
