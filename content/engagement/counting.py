@@ -142,7 +142,10 @@ class RedisCounter:
     def __init__(self, url: str):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # A Redis outage must not hold a beacon for long (views.record_view).
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=1, socket_connect_timeout=1
+        )
         self.script = self.client.register_script(COUNT_SCRIPT)
 
     def salt(self, day) -> str:
@@ -234,10 +237,25 @@ def counter():
 # --- entry points -----------------------------------------------------------
 
 
+class CounterUnavailable(Exception):
+    """The counters' store did not answer."""
+
+
 def record(article_id: int, address: str, user_agent: str, *, day=None) -> bool:
     """Count one view; True when it is the reader's first of the day."""
-    day = day or today()
     backend = counter()
+    if isinstance(backend, RedisCounter):
+        import redis
+
+        try:
+            return _record(backend, article_id, address, user_agent, day)
+        except redis.RedisError as error:
+            raise CounterUnavailable(str(error)) from error
+    return _record(backend, article_id, address, user_agent, day)
+
+
+def _record(backend, article_id, address, user_agent, day) -> bool:
+    day = day or today()
     # SQLite allows one writer: a locked database is retried briefly.
     for attempt in range(50):
         try:

@@ -13,6 +13,7 @@ issues one per reader, never cached, with the form's settings.
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cms.graphql import ratelimit
 from content.engagement import counting, services, tokens
 from content.engagement.models import Comment, CommentSettings
+
+logger = logging.getLogger("content.engagement")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -111,5 +114,11 @@ def record_view(request):
     if services.public_article(article_id) is None:
         return _error(404, "NOT_FOUND", "No such article.")
     address = ratelimit.client_id(request)
-    counting.record(article_id, address, user_agent[:512])
+    try:
+        counting.record(article_id, address, user_agent[:512])
+    except counting.CounterUnavailable:
+        logger.warning("view counters unavailable", exc_info=True)
+        response = _error(503, "SERVICE_UNAVAILABLE", "Try again later.")
+        response["Retry-After"] = "5"
+        return response
     return HttpResponse(status=204)

@@ -113,6 +113,15 @@ def test_bad_beacons_get_a_stable_error(client, make_article):
     assert not ViewReader.objects.exists()
 
 
+def test_a_redis_outage_answers_503_not_500(client, article, settings):
+    settings.VIEW_COUNTER_REDIS_URL = "redis://127.0.0.1:1/10"  # nothing listens
+
+    response = beacon(client, article.pk)
+
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+
 def test_the_beacon_is_rate_limited(client, article, settings):
     settings.VIEW_RATE_LIMIT = 3
     statuses = [beacon(client, article.pk).status_code for _ in range(5)]
