@@ -145,8 +145,17 @@ def test_the_trend_refuses_a_far_past(gql, article):
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-def test_the_worker_flushes_view_counts_on_a_timer(settings):
+def test_the_worker_flushes_view_counts_on_a_timer(settings, client, article):
+    from worker import commands
+
     assert settings.WORKER_PERIODIC_COMMANDS["flush_view_counts"] > 0
+    beacon(client, article.pk)
+    beacon(client, article.pk, address="192.0.2.9")
+
+    # What the worker's periodic job for the command runs.
+    commands.run("flush_view_counts")
+
+    assert ArticleViewDay.objects.get(article=article).readers == 2
 
 
 # --- exact under concurrency -------------------------------------------------
