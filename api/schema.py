@@ -15,6 +15,7 @@ import graphene
 from cms.graphql.schema import ServiceQuery
 from content.articles.graphql.queries import ArticleQuery
 from content.catalogue.graphql.queries import CatalogueQuery
+from content.engagement.graphql.mutations import EngagementMutation
 from content.tables.graphql.queries import TableQuery
 from content.trainers.graphql.queries import TrainerQuery
 from home.graphql import HomeQuery
@@ -39,3 +40,13 @@ def assemble_root_query(query_mixins: list) -> None:
     # graphene lists a class's fields base by base, from the last base of
     # the MRO to the first: reversed, the first mixin's fields come first.
     query_mixins[:] = [*reversed(root_queries()), graphene.ObjectType]
+
+
+def root_mutations() -> tuple:
+    """The mutation mixins: the one public write, ``submitComment``."""
+    return (EngagementMutation,)
+
+
+def assemble_root_mutation(mutation_mixins: list) -> None:
+    """Make ``mutation_mixins`` the project's root mutations and nothing else."""
+    mutation_mixins[:] = [*reversed(root_mutations()), graphene.ObjectType]

@@ -14,6 +14,8 @@ urlpatterns = [
     # Prometheus, for a scraper holding METRICS_TOKEN (cms/metrics.py).
     path("metrics", metrics_view, name="metrics"),
     path("graphql/", PublicGraphQLView.as_view(), name="graphql"),
+    # Comment form tokens, author delete links, the view beacon.
+    path("api/", include("content.engagement.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The reference site (web/): reads the API over HTTP, previews drafts.

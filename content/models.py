@@ -11,6 +11,14 @@ from content.articles.models import (
     BlogIndexPage,
 )
 from content.catalogue.models import Credential, CredentialKind, Specialty
+from content.engagement.models import (
+    ArticleViewDay,
+    Comment,
+    CommentSettings,
+    UsedFormToken,
+    ViewReader,
+    ViewSalt,
+)
 from content.tables.models import ComparisonTable
 from content.trainers.models import (
     TrainerChange,
@@ -26,6 +34,9 @@ __all__ = [
     "ArticlePageTag",
     "Author",
     "BlogIndexPage",
+    "ArticleViewDay",
+    "Comment",
+    "CommentSettings",
     "ComparisonTable",
     "Credential",
     "CredentialKind",
@@ -35,4 +46,7 @@ __all__ = [
     "TrainerDirectoryPage",
     "TrainerEducation",
     "TrainerProfilePage",
+    "UsedFormToken",
+    "ViewReader",
+    "ViewSalt",
 ]

@@ -12,6 +12,7 @@ from cms.bench import BENCH_API_FIELDS_HOOK
 from content.articles.admin import AuthorViewSet
 from content.articles.bench import article_api_fields
 from content.catalogue.admin import CredentialViewSet, SpecialtyViewSet
+from content.engagement.admin import CommentViewSet
 from content.tables.admin import ComparisonTableViewSet
 from content.trainers import admin as trainers_admin  # noqa: F401  (its hooks)
 
@@ -26,5 +27,7 @@ class ContentSnippets(SnippetViewSetGroup):
 register_snippet(ContentSnippets)
 # Editors manage the specialty vocabulary as a snippet of its own.
 register_snippet(SpecialtyViewSet)
+# The moderation queue: a menu item of its own.
+register_snippet(CommentViewSet)
 
 hooks.register(BENCH_API_FIELDS_HOOK, article_api_fields)

@@ -89,6 +89,8 @@ def _allowed_page_fields(graphql_type, page_interface) -> set[str] | None:
         return None
     declared = set()
     for field in getattr(model, "graphql_fields", []):
+        if isinstance(field, tuple):  # (field, wrapper), as grapple allows
+            field = field[0]
         field = field() if callable(field) else field
         declared.add(to_camel_case(field.field_name))
     return set(page_interface.fields) | declared

@@ -19,7 +19,7 @@ from cms.graphql.errors import ErrorCode, RequestRejected
 
 logger = logging.getLogger("cms.graphql")
 # The counter's label in clinic_graphql_rate_limited_total (cms/metrics.py).
-LIMIT_LABELS = {"req": "requests", "cost": "cost"}
+LIMIT_LABELS = {"req": "requests", "cost": "cost", "comment": "comments"}
 
 
 def client_id(request) -> str:
@@ -40,9 +40,9 @@ def client_id(request) -> str:
     return "ip:" + address[:64]
 
 
-def _window() -> tuple[int, int]:
+def _window(size: int | None = None) -> tuple[int, int]:
     """Current window index and the seconds left in it."""
-    size = graphql_settings().rate_limits.window_seconds
+    size = size or graphql_settings().rate_limits.window_seconds
     now = time.time()
     return int(now // size), max(int(size - now % size), 1)
 
@@ -68,6 +68,26 @@ def _add(counter: str, client: str, amount: int, limit: int) -> None:
             headers={"Retry-After": str(retry_after)},
             retryAfter=retry_after,
         )
+
+
+def over_limit(counter: str, request, *, limit: int, window: int) -> int | None:
+    """Count one ``counter`` action of this client in a window of ``window``
+    seconds: the seconds to wait when that goes over ``limit``, else None.
+    For actions with a limit of their own (one comment submission), which
+    resolvers report as a GraphQL error; a cache outage lets them through."""
+    index, retry_after = _window(window)
+    key = f"gql:rl:{counter}:{window}:{client_id(request)}:{index}"
+    try:
+        cache = caches["default"]
+        cache.add(key, 0, timeout=retry_after + 1)
+        total = cache.incr(key, 1)
+    except Exception:
+        logger.warning("rate-limit counters unavailable", exc_info=True)
+        return None
+    if total > limit:
+        metrics.RATE_LIMITED.labels(limit=LIMIT_LABELS.get(counter, counter)).inc()
+        return retry_after
+    return None
 
 
 def count_request(request) -> None:

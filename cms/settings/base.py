@@ -450,3 +450,5 @@ WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
 # are refused unless inside one of these networks (local testing only);
 # cloud metadata addresses are refused always.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_cidrs("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])
+
+from cms.settings.engagement import *  # noqa: E402, F403  (comments, view counts)

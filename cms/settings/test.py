@@ -39,3 +39,5 @@ FRONTEND_BASE_URL = "http://localhost:3000"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Test receivers listen on loopback.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128"]
+# View counters stay in the test database; Redis tests opt in with their own db.
+VIEW_COUNTER_REDIS_URL = ""

@@ -8,6 +8,7 @@ import math
 import re
 
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -34,9 +35,21 @@ WORDS_PER_MINUTE = 200
 TYPES = "content.articles.graphql.types"
 FORMATTED_TEXT = "content.richtext.graphql.types.FormattedText"
 RESPONSIVE_IMAGE = "content.media.graphql.types.ResponsiveImage"
+ENGAGEMENT = "content.engagement.graphql.types"
 # Where ``selectors.load_relations`` keeps what it loaded for a page of
 # articles at once; the resolvers below read it before the managers.
 PRELOADED = "_api_loaded"
+
+
+def engagement_field(name: str, wrapper: str, description: str) -> tuple:
+    """A grapple field whose graphene field (arguments, resolver) is built by
+    ``content.engagement.graphql.types.<wrapper>``, imported when the schema
+    is built: models import no GraphQL module."""
+    declared = GraphQLField(name, f"{ENGAGEMENT}.{wrapper}", description=description)
+    return (
+        declared,
+        lambda field_type: import_string(f"{ENGAGEMENT}.{wrapper}")(field_type),
+    )
 
 
 class Author(index.Indexed, models.Model):
@@ -182,6 +195,11 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         help_text="Credentials the article discusses (from the catalogue).",
     )
     body = StreamField(ArticleBodyBlock(), blank=True)
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Readers may comment (comments may also close by age: "
+        "Settings > Comments).",
+    )
     reading_time_minutes = models.PositiveSmallIntegerField(
         default=1, editable=False, help_text="Computed from the body on save."
     )
@@ -200,6 +218,7 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         FieldPanel("published_date"),
         FieldPanel("tags"),
         FieldPanel("credentials"),
+        FieldPanel("comments_open"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -267,6 +286,11 @@ class ArticlePage(HeadlessPreviewMixin, Page):
             source="graphql_body_text",
             description="The body as plain text, paragraphs split by blank lines.",
         ),
+        engagement_field("comments", "comments_field", "Approved comments."),
+        engagement_field("comment_count", "comment_count_field", "Comment count."),
+        engagement_field("comment_policy", "comment_policy_field", "Comment policy."),
+        engagement_field("view_count", "view_count_field", "Unique readers."),
+        engagement_field("views", "views_field", "Readers per day."),
     ]
 
     parent_page_types = ["content.BlogIndexPage"]

@@ -27,6 +27,7 @@ from content.articles.factories import (
     AuthorFactory,
     BlogIndexPageFactory,
 )
+from content.engagement.models import Comment, CommentStatus
 from content.media.demo import draw
 from content.models import ArticlePage, BlogIndexPage, ComparisonTable
 from content.tables.factories import ComparisonTableFactory, table_rows
@@ -108,6 +109,45 @@ def _cta(page, heading):
             "external_url": "",
         },
     }
+
+
+def _comments(carrier, hidden_article):
+    """Pending, rejected and spam comments and replies on the carrier, and an
+    approved one on a hidden article: only the approved ones may show."""
+    approved = Comment.objects.create(
+        article=carrier,
+        name="Carrier Reader",
+        body="A public comment.",
+        status=CommentStatus.APPROVED,
+    )
+    Comment.objects.create(
+        article=carrier,
+        parent=approved,
+        name="Clinic Staff",
+        body="A public staff reply.",
+        status=CommentStatus.APPROVED,
+        is_staff_reply=True,
+    )
+    for status in ("pending", "rejected", "spam"):
+        Comment.objects.create(
+            article=carrier,
+            name=f"Leak {status} author",
+            body=f"LEAK-{status.upper()}-COMMENT",
+            status=status,
+        )
+        Comment.objects.create(
+            article=carrier,
+            parent=approved,
+            name=f"Leak {status} replier",
+            body=f"LEAK-{status.upper()}-REPLY",
+            status=status,
+        )
+    Comment.objects.create(
+        article=hidden_article,
+        name="Leak approved on a draft",
+        body="LEAK-APPROVED-ON-DRAFT",
+        status=CommentStatus.APPROVED,
+    )
 
 
 def build() -> dict:
@@ -301,6 +341,7 @@ def build() -> dict:
     )
     carrier.body = carrier_body
     carrier.save_revision().publish()
+    _comments(carrier, draft)
     _search_promotions([draft, expired, child_of_draft, private_pages["login"]])
 
     # Renditions of public images exist up front, so probes don't resize.

@@ -119,6 +119,10 @@ fragment Article on ArticlePage {
   tags { name slug }
   credentials { abbreviation slug fullName kind }
   body { ...Blocks }
+  commentCount viewCount
+  comments(limit: 5) {
+    totalCount items { id authorName body isStaffReply replies { id authorName body } }
+  }
 }
 """
 
@@ -405,6 +409,17 @@ def test_the_public_carrier_is_served_with_hidden_parts_removed(as_identity):
     assert "document" in media
     ctas = [b for b in article["body"] if b["__typename"] == "BodyCallToAction"]
     assert [c["url"] for c in ctas] == [None, None, None]
+
+
+def test_only_approved_comments_are_counted_and_listed(as_identity):
+    for identity in ("anonymous", "superuser"):
+        status, text = post(as_identity(identity), *_article("carrier-article"))
+        assert status == 200
+        article = json.loads(text)["data"]["article"]
+        assert article["commentCount"] == 2
+        (comment,) = article["comments"]["items"]
+        assert comment["authorName"] == "Carrier Reader"
+        assert [r["authorName"] for r in comment["replies"]] == ["Clinic Staff"]
 
 
 def test_the_home_page_features_only_public_articles(as_identity):

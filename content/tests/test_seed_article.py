@@ -140,3 +140,28 @@ def test_seed_article_has_spectrum_callouts_and_closing_call_to_action(demo, gql
     # The closing call to action, then the partner trainers it points to.
     assert kinds[-2:] == ["BodyCallToAction", "BodyFeaturedTrainers"]
     assert body[-2]["url"].startswith("https://")
+
+
+def test_the_seed_article_shows_105_views_and_0_comments(demo, gql):
+    query = """
+    query Seed($slug: String!) {
+      article(slug: $slug) { viewCount commentCount comments { totalCount } }
+    }
+    """
+    article = gql.data(query, {"slug": demo.slug})["article"]
+
+    assert article == {
+        "viewCount": 105,
+        "commentCount": 0,
+        "comments": {"totalCount": 0},
+    }
+
+
+def test_loading_the_demo_twice_keeps_105_views(demo, gql):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo_content", stdout=StringIO())
+    query = "query Seed($slug: String!) { article(slug: $slug) { viewCount } }"
+    assert gql.data(query, {"slug": demo.slug})["article"]["viewCount"] == 105

@@ -6,6 +6,7 @@ body is selected, what the bodies link to and choose, also at once.
 """
 
 from content.articles.selectors import load_relations
+from content.engagement.graphql.types import prime_counts
 from content.richtext.selectors import prime_sources, raw_strings
 from content.tables.graphql.loaders import table_link_sources
 from content.trainers.graphql.loaders import (
@@ -23,6 +24,8 @@ def load_articles(
     the body selected, also what the bodies link to and choose
     (``prime_body_links``)."""
     load_relations(articles, fields=fields, renditions=renditions)
+    # commentCount and viewCount: one query each for the whole page.
+    prime_counts(articles, fields)
     if articles and "body" in fields:
         prime_body_links(articles, info)
 

@@ -13,6 +13,7 @@ from cms.db import analyze
 from cms.editorial import ensure_groups
 from content.articles import demo as articles
 from content.catalogue import demo as catalogue
+from content.engagement import demo as engagement
 from content.tables import demo as tables
 from content.trainers import demo as trainers
 from home.demo import (
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                     self.stdout,
                     template=article,
                 )
+            engagement.load(article, self.stdout)
             load_home_features(home, [article], self.stdout)
         # Trainers load in their own transactions (bulk inserts for --trainers N).
         trainers.load(self.stdout, parent=home, count=trainer_count, seed=seed)

@@ -1,0 +1,1 @@
+"""Engagement: moderated comments on articles and unique-reader view counts."""
