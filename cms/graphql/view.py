@@ -133,6 +133,7 @@ class PublicGraphQLView(GraphQLView):
                 media_type,
                 cacheable=True,
                 generation=found.generation,
+                tags=found.tags,
             )
 
         schema = self.schema.graphql_schema
@@ -169,11 +170,12 @@ class PublicGraphQLView(GraphQLView):
         )
         cacheable = cacheable and not outcome.has_errors
         if cacheable:
-            caching.store(found, outcome.body)
+            caching.store(found, outcome.body, outcome.tags)
         return responses.data(
             request,
             outcome.body,
             media_type,
             cacheable=cacheable,
             generation=found.generation,
+            tags=outcome.tags,
         )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "search",
     "worker",
     "webhooks",
+    "edge",
     "web",
     "api",
     "wagtail.contrib.settings",
@@ -443,3 +444,4 @@ WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
 # are refused unless inside one of these networks (local testing only);
 # cloud metadata addresses are refused always.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_cidrs("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])
+from cms.settings.edge import *  # noqa: E402,F403

@@ -26,6 +26,7 @@ class Lookup:
     generation: int | None  # None: unknown, or neither cache is on
     key: str | None  # None: this request is not looked up or stored
     body: str | None = None  # the cached body, on a hit
+    tags: tuple[str, ...] = ()  # its cache tags, on a hit
 
 
 def generation() -> int | None:
@@ -57,9 +58,26 @@ def lookup(request, query: Query, params: Params) -> Lookup:
     key = key_for(request, query, params, current)
     if key is None:
         return Lookup(current, None)
-    body = response_cache.get_response(key)
-    request_log.note_cache(hit=body is not None)
-    return Lookup(current, key, body)
+    entry = response_cache.get_response(key)
+    request_log.note_cache(hit=entry is not None)
+    if entry is None:
+        return Lookup(current, key)
+    body, tags = unpack(entry)
+    return Lookup(current, key, body, tags)
+
+
+# An entry is the tags, a newline, then the body: compact JSON never holds a
+# raw newline, so the first one ends the tags (an entry without one is a
+# body written before tags were kept).
+def pack(body: str, tags) -> str:
+    return " ".join(tags) + "\n" + body
+
+
+def unpack(entry: str) -> tuple[str, tuple[str, ...]]:
+    head, newline, body = entry.partition("\n")
+    if not newline:
+        return entry, ()
+    return body, tuple(head.split())
 
 
 def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
@@ -72,10 +90,10 @@ def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
     )
 
 
-def store(found: Lookup, body: str) -> None:
+def store(found: Lookup, body: str, tags=()) -> None:
     if found.key is not None:
         # Never kept past the next scheduled go-live or expiry.
         timeout = horizon.bound(
             graphql_settings().response_cache_timeout, found.generation
         )
-        response_cache.set_response(found.key, body, timeout=timeout)
+        response_cache.set_response(found.key, pack(body, tags), timeout=timeout)

@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.http import HttpResponse
 from graphql import GraphQLError
 
@@ -66,9 +67,10 @@ def request_errors(
 
 
 def data(
-    request, body: str, media_type: str, *, cacheable: bool, generation=None
+    request, body: str, media_type: str, *, cacheable: bool, generation=None, tags=()
 ) -> HttpResponse:
-    """An executed (or cached) body; cacheable GETs get an ETag and a 304."""
+    """An executed (or cached) body; cacheable GETs get an ETag and a 304,
+    and their cache tags and CDN lifetime (``edge_headers``)."""
     response = HttpResponse(body, content_type=CONTENT_TYPE[media_type])
     if not (cacheable and request.method.upper() in ("GET", "HEAD")):
         response["Cache-Control"] = "no-store"
@@ -82,12 +84,35 @@ def data(
     # Never past the next scheduled go-live or expiry (cms.graphql.horizon).
     max_age = horizon.bound(graphql_settings().cache_max_age, generation)
     response["Cache-Control"] = f"public, max-age={max_age}"
+    edge_headers(response, tags, generation)
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         not_modified = HttpResponse(status=304)
-        not_modified["ETag"] = etag
-        not_modified["Cache-Control"] = response["Cache-Control"]
+        for name in ("ETag", "Cache-Control", *EDGE_HEADERS):
+            if name in response:
+                not_modified[name] = response[name]
         return not_modified
     return response
+
+
+EDGE_HEADERS = ("Surrogate-Control", "Surrogate-Key", "Cache-Tag")
+
+
+def edge_headers(response: HttpResponse, tags, generation=None) -> None:
+    """Tags for purging (``Surrogate-Key``: Fastly, Varnish xkey; ``Cache-Tag``:
+    Cloudflare) and the CDN's lifetime, longer than the browser's: a change
+    purges the CDN by tag, while a browser cannot be told."""
+    if tags:
+        response["Surrogate-Key"] = " ".join(tags)
+        response["Cache-Tag"] = ",".join(tags)
+    edge = settings
+    ttl = horizon.bound(edge.EDGE_TTL, generation)
+    if ttl <= 0:
+        response["Surrogate-Control"] = "no-store"
+        return
+    response["Surrogate-Control"] = (
+        f"max-age={ttl}, stale-while-revalidate={edge.EDGE_STALE_WHILE_REVALIDATE}"
+        f", stale-if-error={edge.EDGE_STALE_IF_ERROR}"
+    )
 
 
 def etag_matches(header: str, etag: str) -> bool:
