@@ -166,10 +166,9 @@ def test_changes_in_one_transaction_go_out_in_one_batch(
     demo_site, other_article, fastly, django_capture_on_commit_callbacks
 ):
     articles = [demo_site, other_article]
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            for article in articles:
-                article.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for article in articles:
+            article.save_revision().publish()
 
     assert len(fastly.requests) == 1
     assert {f"article:{a.pk}" for a in articles} <= fastly.tags("surrogate_keys")
@@ -297,8 +296,12 @@ def test_a_draft_save_purges_nothing(
 
 
 def test_a_rolled_back_publish_purges_nothing(demo_site, fastly):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        demo_site.save_revision().publish()
-        raise RuntimeError
+    def publish_then_fail():
+        with transaction.atomic():
+            demo_site.save_revision().publish()
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
 
     assert not PendingPurge.objects.exists()
