@@ -305,3 +305,31 @@ def test_a_rolled_back_publish_purges_nothing(demo_site, fastly):
         publish_then_fail()
 
     assert not PendingPurge.objects.exists()
+
+
+def test_on_the_worker_a_burst_of_changes_is_one_deferred_job(fastly, db, settings):
+    import time
+
+    from django_tasks_db.models import DBTaskResult
+
+    from worker.tests.helpers import DATABASE_TASKS, run_worker_until_idle
+
+    settings.TASKS = DATABASE_TASKS
+    settings.EDGE_PURGE_DEBOUNCE_MS = 100
+    with transaction.atomic():
+        purge.request(["article:1"])
+        purge.request(["article:2", "article:list"])
+
+    (job,) = DBTaskResult.objects.filter(task_path="edge.purge.purge_task")
+    assert job.run_after > job.enqueued_at  # debounced
+    time.sleep(0.2)
+    run_worker_until_idle()
+
+    (sent,) = fastly.requests
+    assert sent["json"]["surrogate_keys"] == [
+        "article:1",
+        "article:2",
+        "article:list",
+        "overflow",
+    ]
+    assert not PendingPurge.objects.exists()
