@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Two workers: one per core on the reference machine; PYTEST_WORKERS= runs serially.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: run worker test fuzz http-audit client-check test-e2e ensure-chromium serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
+.PHONY: run worker test fuzz http-audit client-check test-e2e ensure-chromium ensure-varnish serve procfile-smoke multihost install install-dev migrate demo schema graphiql-assets lint format check bench backup restore clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,9 @@ run: demo
 worker: migrate
 	$(MANAGE) run_worker
 
-## test: install dev requirements and run the whole suite (DATABASE_URL picks the database)
-test: install-dev
+## test: install dev requirements, Debian's chromium and varnish when missing
+## (needs root the first time), then the whole suite (DATABASE_URL picks the database)
+test: install-dev ensure-chromium ensure-varnish
 	$(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-e2e: only the browser tests; installs Debian's chromium when it is missing
@@ -74,6 +75,14 @@ ensure-chromium:
 	@command -v chromium >/dev/null || { \
 		echo "installing chromium from Debian's packages (needs root)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## ensure-varnish: Debian's varnish + varnish-modules (xkey), for the edge tests and bench
+ensure-varnish:
+	@{ command -v varnishd >/dev/null || test -x /usr/sbin/varnishd; } && \
+	  ls /usr/lib/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+		echo "installing varnish + varnish-modules from Debian's packages (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends varnish varnish-modules; }
 
 ## fuzz: schemathesis (GraphQL mode) against a live server; FUZZ_SECONDS bounds it
 fuzz: install-dev

@@ -49,6 +49,8 @@ class RequestContext:
     link_resolver: Any = None
     # Collections with a view restriction, read once per request.
     private_collection_ids: frozenset[int] | None = None
+    # The response's cache tags, gathered while it executes (cms.graphql.tags).
+    cache_tags: Any = None
 
     # The attribute names content/ and cms.selectors read and write; they
     # move to the fields above with the domain split (issue 16).

@@ -134,6 +134,7 @@ class PublicGraphQLView(GraphQLView):
                 cacheable=True,
                 generation=found.generation,
                 stale_age=found.stale_age,
+                tags=found.tags,
             )
 
         schema = self.schema.graphql_schema
@@ -170,11 +171,12 @@ class PublicGraphQLView(GraphQLView):
         )
         cacheable = cacheable and not outcome.has_errors
         if cacheable:
-            caching.store(found, outcome.body)
+            caching.store(found, outcome.body, outcome.tags)
         return responses.data(
             request,
             outcome.body,
             media_type,
             cacheable=cacheable,
             generation=found.generation,
+            tags=outcome.tags,
         )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "search",
     "worker",
     "webhooks",
+    "edge",
     "web",
     "api",
     "wagtail.contrib.settings",
@@ -451,4 +452,5 @@ WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
 # cloud metadata addresses are refused always.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_cidrs("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])
 
+from cms.settings.edge import *  # noqa: E402,F403
 from cms.settings.engagement import *  # noqa: E402, F403  (comments, view counts)

@@ -58,7 +58,9 @@ def test_variables_are_coerced_before_execution():
 def test_a_result_is_the_json_body_with_its_data_entry():
     outcome, context = run('{ hello(name: "ann") }')
 
-    assert outcome == Outcome('{"data":{"hello":"hello ann"}}', False)
+    assert outcome == Outcome(
+        '{"data":{"hello":"hello ann"}}', False, tags=("graphql",)
+    )
     assert isinstance(context.visibility, selectors.Visibility)
 
 

@@ -31,6 +31,7 @@ class Lookup:
     # Seconds since the body was cached, when it is served stale because the
     # database cannot be reached (stale-if-error); None otherwise.
     stale_age: int | None = None
+    tags: tuple[str, ...] = ()  # its cache tags, on a hit
 
 
 def generation() -> int | None:
@@ -70,9 +71,26 @@ def lookup(request, query: Query, params: Params) -> Lookup:
         return Lookup(current, None)
     if database_down:
         return _stale(key, current)
-    body = response_cache.get_response(key)
-    request_log.note_cache(hit=body is not None)
-    return Lookup(current, key, body)
+    entry = response_cache.get_response(key)
+    request_log.note_cache(hit=entry is not None)
+    if entry is None:
+        return Lookup(current, key)
+    body, tags = unpack(entry)
+    return Lookup(current, key, body, tags)
+
+
+# An entry is the tags, a newline, then the body: compact JSON never holds a
+# raw newline, so the first one ends the tags (an entry without one is a
+# body written before tags were kept).
+def pack(body: str, tags) -> str:
+    return " ".join(tags) + "\n" + body
+
+
+def unpack(entry: str) -> tuple[str, tuple[str, ...]]:
+    head, newline, body = entry.partition("\n")
+    if not newline:
+        return entry, ()
+    return body, tuple(head.split())
 
 
 def _stale(key: str, current: int | None) -> Lookup:
@@ -84,7 +102,8 @@ def _stale(key: str, current: int | None) -> Lookup:
     request_log.note_cache(hit=found is not None)
     if found is None:
         raise ServiceUnavailable()
-    body, age = found
+    entry, age = found
+    body, _tags = unpack(entry)
     return Lookup(current, None, body, stale_age=age)
 
 
@@ -98,10 +117,10 @@ def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
     )
 
 
-def store(found: Lookup, body: str) -> None:
+def store(found: Lookup, body: str, tags=()) -> None:
     if found.key is not None:
         # Never kept past the next scheduled go-live or expiry.
         timeout = horizon.bound(
             graphql_settings().response_cache_timeout, found.generation
         )
-        response_cache.set_response(found.key, body, timeout=timeout)
+        response_cache.set_response(found.key, pack(body, tags), timeout=timeout)

@@ -17,6 +17,7 @@ from graphql.execution import ExecutionContext
 from graphql.execution.values import get_variable_values
 
 from cms import selectors
+from cms.graphql import tags
 from cms.graphql.config import graphql_settings
 from cms.graphql.context import RequestContext
 from cms.graphql.errors import DeadlineExceeded, ErrorCode
@@ -34,6 +35,7 @@ class ServiceUnavailable(Exception):
 class Outcome:
     body: str  # the JSON response body, data entry included
     has_errors: bool
+    tags: tuple[str, ...] = ()  # cache tags (cms.graphql.tags)
 
 
 def _never_awaitable(_value) -> bool:
@@ -46,16 +48,27 @@ class SyncExecutionContext(ExecutionContext):
     Every resolver is synchronous, so no result is ever awaitable: graphql-core
     would otherwise test each resolved value for one. The request deadline
     (``RequestContext.deadline``) is checked before each object's fields
-    resolve, rather than by a middleware wrapped around every field.
+    resolve, rather than by a middleware wrapped around every field; there
+    too each object is handed to the response's tag collector
+    (``cms.graphql.tags``), and the root fields once they have resolved.
     """
 
     is_awaitable = staticmethod(_never_awaitable)
 
     def execute_fields(self, parent_type, source_value, path, fields):
-        deadline = getattr(self.context_value, "deadline", None)
+        context = self.context_value
+        deadline = getattr(context, "deadline", None)
         if deadline is not None and _clock() >= deadline:
             raise DeadlineExceeded("The request took too long and was stopped.")
-        return super().execute_fields(parent_type, source_value, path, fields)
+        collector = getattr(context, "cache_tags", None)
+        if collector is None:
+            return super().execute_fields(parent_type, source_value, path, fields)
+        if path is not None:
+            collector.collect(source_value)
+            return super().execute_fields(parent_type, source_value, path, fields)
+        results = super().execute_fields(parent_type, source_value, path, fields)
+        collector.collect_root(fields, results)
+        return results
 
 
 def deadline_from_settings() -> float | None:
@@ -86,6 +99,7 @@ def run(
 ) -> Outcome:
     """Execute with the visibility snapshot of ``generation``; the body with
     errors formatted (and masked), and whether it has any."""
+    collector = context.cache_tags = tags.Collector()
     with selectors.request_scope(generation):
         context.visibility = selectors.visibility()  # the scoped snapshot
         result = execute(
@@ -107,4 +121,4 @@ def run(
         payload["errors"] = format_errors(errors, ErrorCode.BAD_USER_INPUT)
     # Execution ran, so the data entry is there even when null.
     payload["data"] = result.data
-    return Outcome(to_json(payload), bool(errors))
+    return Outcome(to_json(payload), bool(errors), tuple(collector.tags()))

@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.http import HttpResponse
 from graphql import GraphQLError
 
@@ -75,13 +76,15 @@ def data(
     *,
     cacheable: bool,
     generation=None,
+    tags=(),
     stale_age: int | None = None,
 ) -> HttpResponse:
-    """An executed (or cached) body; cacheable GETs get an ETag and a 304.
+    """An executed (or cached) body; cacheable GETs get an ETag and a 304,
+    and their cache tags and CDN lifetime (``edge_headers``).
 
     ``stale_age``: a cached body served while the database is down. It says
     so in ``extensions.stale`` and the ``X-Stale`` header, and no HTTP cache
-    may keep it."""
+    (browser or CDN) may keep it."""
     if stale_age is not None:
         response = HttpResponse(
             mark_stale(body, stale_age), content_type=CONTENT_TYPE[media_type]
@@ -102,10 +105,12 @@ def data(
     # Never past the next scheduled go-live or expiry (cms.graphql.horizon).
     max_age = horizon.bound(graphql_settings().cache_max_age, generation)
     response["Cache-Control"] = f"public, max-age={max_age}"
+    edge_headers(response, tags, generation)
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         not_modified = HttpResponse(status=304)
-        not_modified["ETag"] = etag
-        not_modified["Cache-Control"] = response["Cache-Control"]
+        for name in ("ETag", "Cache-Control", *EDGE_HEADERS):
+            if name in response:
+                not_modified[name] = response[name]
         return not_modified
     return response
 
@@ -115,6 +120,27 @@ def mark_stale(body: str, age: int) -> str:
     extensions = payload.setdefault("extensions", {})
     extensions["stale"] = {"reason": "DATABASE_UNAVAILABLE", "ageSeconds": age}
     return to_json(payload)
+
+
+EDGE_HEADERS = ("Surrogate-Control", "Surrogate-Key", "Cache-Tag")
+
+
+def edge_headers(response: HttpResponse, tags, generation=None) -> None:
+    """Tags for purging (``Surrogate-Key``: Fastly, Varnish xkey; ``Cache-Tag``:
+    Cloudflare) and the CDN's lifetime, longer than the browser's: a change
+    purges the CDN by tag, while a browser cannot be told."""
+    if tags:
+        response["Surrogate-Key"] = " ".join(tags)
+        response["Cache-Tag"] = ",".join(tags)
+    edge = settings
+    ttl = horizon.bound(edge.EDGE_TTL, generation)
+    if ttl <= 0:
+        response["Surrogate-Control"] = "no-store"
+        return
+    response["Surrogate-Control"] = (
+        f"max-age={ttl}, stale-while-revalidate={edge.EDGE_STALE_WHILE_REVALIDATE}"
+        f", stale-if-error={edge.EDGE_STALE_IF_ERROR}"
+    )
 
 
 def etag_matches(header: str, etag: str) -> bool:
