@@ -28,10 +28,10 @@ class Lookup:
     generation: int | None  # None: unknown, or neither cache is on
     key: str | None  # None: this request is not looked up or stored
     body: str | None = None  # the cached body, on a hit
+    tags: tuple[str, ...] = ()  # its cache tags, on a hit
     # Seconds since the body was cached, when it is served stale because the
     # database cannot be reached (stale-if-error); None otherwise.
     stale_age: int | None = None
-    tags: tuple[str, ...] = ()  # its cache tags, on a hit
 
 
 def generation() -> int | None:
@@ -76,7 +76,7 @@ def lookup(request, query: Query, params: Params) -> Lookup:
     if entry is None:
         return Lookup(current, key)
     body, tags = unpack(entry)
-    return Lookup(current, key, body, tags)
+    return Lookup(current, key, body, tags=tags)
 
 
 # An entry is the tags, a newline, then the body: compact JSON never holds a
