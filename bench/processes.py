@@ -89,15 +89,7 @@ def prepare_default_tree(config: Config, env: dict) -> dict:
         copy.close()
     else:
         manage(env, "migrate", "--noinput", cwd=DEFAULT_TREE)
-        manage(
-            env,
-            "load_demo_content",
-            "--articles",
-            str(config.articles),
-            "--trainers",
-            str(config.trainers),
-            cwd=DEFAULT_TREE,
-        )
+        load_demo(config, env, cwd=DEFAULT_TREE)
     script = (
         "import json, cms.settings.production as s; "
         "print(json.dumps(s.DATABASES['default'], default=str))"
@@ -152,12 +144,8 @@ def manage(env: dict, *args: str, cwd: Path = ROOT) -> str:
     return result.stdout
 
 
-def prepare_database(config: Config, env: dict) -> None:
-    log(f"Database: {config.database_url}")
-    t0 = time.monotonic()
-    manage(env, "migrate", "--noinput")
-    log(f"  migrated in {time.monotonic() - t0:.1f}s")
-    t0 = time.monotonic()
+def load_demo(config: Config, env: dict, *, cwd: Path = ROOT) -> None:
+    """The scaled demo content (``BENCH_ARTICLES``, ``BENCH_TRAINERS``)."""
     manage(
         env,
         "load_demo_content",
@@ -165,7 +153,17 @@ def prepare_database(config: Config, env: dict) -> None:
         str(config.articles),
         "--trainers",
         str(config.trainers),
+        cwd=cwd,
     )
+
+
+def prepare_database(config: Config, env: dict) -> None:
+    log(f"Database: {config.database_url}")
+    t0 = time.monotonic()
+    manage(env, "migrate", "--noinput")
+    log(f"  migrated in {time.monotonic() - t0:.1f}s")
+    t0 = time.monotonic()
+    load_demo(config, env)
     log(
         f"  load_demo_content --articles {config.articles} "
         f"--trainers {config.trainers} in {time.monotonic() - t0:.1f}s"
