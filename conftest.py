@@ -136,6 +136,46 @@ def csrf_checking_gql():
 
 
 @pytest.fixture
+def home(db):
+    """The demo site's home page, as the default site's root."""
+    from home.demo import load_site
+
+    return load_site(StringIO())
+
+
+@pytest.fixture
+def blog(home):
+    """A blog index under the home page."""
+    from wagtail.models import Site
+
+    from content.articles.factories import BlogIndexPageFactory
+
+    index = BlogIndexPageFactory(parent=home)
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    return index
+
+
+@pytest.fixture
+def editor(db):
+    """A user in the Editors group, the editorial groups made first."""
+    from django.contrib.auth.models import Group, User
+
+    from cms.editorial import ensure_groups
+
+    ensure_groups(StringIO())
+    user = User.objects.create_user("editor", password="pw")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, signed in as ``editor``."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def demo_content(db, settings, tmp_path):
     """The demo content, loaded by ``load_demo_content``. Its own media
     folder: xdist workers share .pytest-media, and the first to finish

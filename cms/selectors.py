@@ -29,6 +29,7 @@ from wagtail.models import (
 )
 
 from cms.graphql import cache as response_cache
+from cms.graphql.context import RequestContext
 
 
 def not_expired(now=None) -> Q:
@@ -262,15 +263,13 @@ def _load_private_collection_ids() -> frozenset[int]:
 
 
 def request_private_collection_ids(context=None) -> frozenset[int]:
-    """``private_collection_ids`` computed once per request (cached on it)."""
-    if context is None:
+    """``private_collection_ids`` computed once per GraphQL request (kept on
+    its ``RequestContext``)."""
+    if not isinstance(context, RequestContext):
         return private_collection_ids()
-    ids = getattr(context, "_private_collection_ids", None)
-    if ids is None:
-        ids = private_collection_ids()
-        with contextlib.suppress(AttributeError):
-            context._private_collection_ids = ids
-    return ids
+    if context.private_collection_ids is None:
+        context.private_collection_ids = private_collection_ids()
+    return context.private_collection_ids
 
 
 def is_public_media(obj, context=None) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web import views
+from web import directory, preview, views
 
 app_name = "web"
 
@@ -9,9 +9,9 @@ urlpatterns = [
     path("blog/", views.article_list, name="article_list"),
     path("blog/<slug:slug>/", views.article, name="article"),
     path("compare/<slug:slug>/", views.comparison_table, name="table"),
-    path("trainers/", views.trainer_directory, name="directory"),
+    path("trainers/", directory.trainer_directory, name="directory"),
     path("trainers/<slug:slug>/", views.trainer, name="trainer"),
     path("search/", views.search, name="search"),
     path("search/suggestions", views.search_suggestions, name="suggestions"),
-    path("preview", views.preview, name="preview"),
+    path("preview", preview.preview, name="preview"),
 ]

@@ -1,10 +1,9 @@
-"""Settings > Webhooks and Settings > Webhook deliveries: admins only.
+"""Settings > Webhooks: admins only.
 
 Endpoints are created, edited, tested and rotated here; a secret is shown
 once, right after it is made (create or rotate), and never again. The
-delivery log lists every delivery with its status, response code, duration,
-attempts and a body excerpt; each can be replayed. Only superusers reach
-any of it (``SuperusersOnly``), since it holds secrets and receivers' logs.
+delivery log is in ``webhooks.delivery_admin``. Only superusers reach any
+of it (``SuperusersOnly``), since it holds secrets and receivers' logs.
 """
 
 from django import forms
@@ -21,7 +20,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from webhooks import delivery as deliveries
@@ -29,7 +28,6 @@ from webhooks.guard import TargetRefused, check_address, split_target
 from webhooks.models import (
     CONTENT_TYPES,
     EVENT_TYPES,
-    WebhookDelivery,
     WebhookEndpoint,
 )
 from webhooks.signing import generate_secret
@@ -223,7 +221,7 @@ def send_test(request, pk):
     if request.method == "POST":
         deliveries.send_test(endpoint)
         messages.success(request, f"A test event is on its way to {endpoint.url}.")
-        return redirect(_deliveries_of(endpoint))
+        return redirect(deliveries_of(endpoint))
     return _render(
         request,
         "webhooks/confirm.html",
@@ -234,13 +232,13 @@ def send_test(request, pk):
     )
 
 
-def _deliveries_of(endpoint) -> str:
+def deliveries_of(endpoint) -> str:
     return reverse("webhooks_delivery:index") + f"?endpoint={endpoint.pk}"
 
 
 @require_http_methods(["GET"])
 def endpoint_deliveries(request, pk):
-    return redirect(_deliveries_of(_endpoint(request, pk)))
+    return redirect(deliveries_of(_endpoint(request, pk)))
 
 
 class WebhookEndpointViewSet(ModelViewSet):
@@ -279,122 +277,6 @@ class WebhookEndpointViewSet(ModelViewSet):
             path("rotate/<int:pk>/", rotate, name="rotate"),
             path("test/<int:pk>/", send_test, name="send_test"),
             path("deliveries/<int:pk>/", endpoint_deliveries, name="deliveries"),
-        ]
-
-
-# Delivery log -------------------------------------------------------------------
-
-
-class DeliveryIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("event", "endpoint")
-
-    def get_list_more_buttons(self, instance):
-        return []
-
-    def get_list_buttons(self, instance):
-        return [
-            ListingButton(
-                "Replay",
-                url=reverse("webhooks_delivery:replay", args=(instance.pk,)),
-                icon_name="resubmit",
-                priority=10,
-            ),
-            ListingButton(
-                "Attempts",
-                url=reverse("webhooks_delivery:inspect", args=(instance.pk,)),
-                icon_name="info-circle",
-                priority=20,
-            ),
-        ]
-
-
-class DeliveryInspectView(generic.InspectView):
-    template_name = "webhooks/delivery_inspect.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["attempts"] = self.object.attempt_log.order_by("number")
-        context["payload"] = deliveries.payload(self.object.event).decode()
-        context["replay_url"] = reverse(
-            "webhooks_delivery:replay", args=(self.object.pk,)
-        )
-        return context
-
-
-@require_http_methods(["GET", "POST"])
-def replay(request, pk):
-    require_superuser(request)
-    original = get_object_or_404(
-        WebhookDelivery.objects.select_related("event", "endpoint"), pk=pk
-    )
-    if request.method == "POST":
-        if not original.endpoint.active:
-            messages.error(request, "The webhook is disabled: switch it on first.")
-            return redirect("webhooks_delivery:index")
-        deliveries.replay(original)
-        messages.success(request, f"{original.event.type} is sent again.")
-        return redirect(_deliveries_of(original.endpoint))
-    return TemplateResponse(
-        request,
-        "webhooks/confirm.html",
-        {
-            "page_title": "Replay delivery",
-            "header_title": "Replay delivery",
-            "header_icon": "resubmit",
-            "message": (
-                f"Send {original.event.type} (sequence {original.event.pk}) to "
-                f"{original.endpoint.url} again, with the same webhook-id."
-            ),
-            "button": "Replay",
-            "cancel_url": reverse("webhooks_delivery:index"),
-        },
-    )
-
-
-def _excerpt(delivery) -> str:
-    text = delivery.response_excerpt or delivery.error
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-class WebhookDeliveryViewSet(ModelViewSet):
-    model = WebhookDelivery
-    icon = "list-ul"
-    menu_label = "Webhook deliveries"
-    add_to_settings_menu = True
-    url_prefix = "webhooks/deliveries"
-    url_namespace = "webhooks_delivery"
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    index_view_class = DeliveryIndexView
-    inspect_view_class = DeliveryInspectView
-    form_fields = ["status"]
-    list_display = [
-        Column("event", label="Event", accessor=lambda d: d.event.type),
-        Column("endpoint", label="Webhook", accessor="endpoint"),
-        "status",
-        Column("response_code", label="Response"),
-        Column("duration_ms", label="ms"),
-        Column("attempts", label="Attempts"),
-        Column("created_at", label="Created"),
-        Column("excerpt", label="Body excerpt", accessor=_excerpt),
-    ]
-    list_filter = ["status", "endpoint"]
-    inspect_view_fields = [
-        "status",
-        "endpoint",
-        "attempts",
-        "response_code",
-        "duration_ms",
-        "next_attempt_at",
-        "delivered_at",
-        "error",
-    ]
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("replay/<int:pk>/", replay, name="replay"),
         ]
 
 

@@ -3,12 +3,8 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 
-from webhooks.admin import (
-    SuperusersOnly,
-    WebhookDeliveryViewSet,
-    WebhookEndpointViewSet,
-    warning_html,
-)
+from webhooks.admin import SuperusersOnly, WebhookEndpointViewSet, warning_html
+from webhooks.delivery_admin import WebhookDeliveryViewSet
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 register_permission_policy(WebhookEndpoint, SuperusersOnly(WebhookEndpoint))

@@ -5,7 +5,8 @@ persisted queries, production mode.
 settings and keeps it until a setting changes (``setting_changed``, which
 ``override_settings`` and pytest-django's ``settings`` fixture send). The
 defaults here apply when a settings module leaves a name out;
-``cms/settings/base.py`` sets every one from the environment.
+``cms/settings/base.py`` and ``cms/settings/graphql.py`` set every one from
+the environment.
 """
 
 import functools

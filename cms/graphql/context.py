@@ -19,22 +19,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-FEATURED_TRAINERS = "featured_trainers"
-
-
-def _alias(name: str) -> property:
-    return property(
-        lambda self: getattr(self, name),
-        lambda self, value: setattr(self, name, value),
-    )
-
-
-def _loader(name: str) -> property:
-    return property(
-        lambda self: self.loaders.get(name),
-        lambda self, value: self.loaders.__setitem__(name, value),
-    )
-
 
 @dataclass(eq=False, repr=False)
 class RequestContext:
@@ -43,7 +27,7 @@ class RequestContext:
     deadline: float | None = None
     # The cms.selectors.Visibility the request reads (one per request).
     visibility: Any = None
-    # Batch loaders primed for this request, by name (FEATURED_TRAINERS...).
+    # Batch loaders primed for this request, by name (the domains' names).
     loaders: dict[str, Any] = field(default_factory=dict)
     # Looks up the pages and documents rich text links to, in batches.
     link_resolver: Any = None
@@ -51,12 +35,6 @@ class RequestContext:
     private_collection_ids: frozenset[int] | None = None
     # The response's cache tags, gathered while it executes (cms.graphql.tags).
     cache_tags: Any = None
-
-    # The attribute names content/ and cms.selectors read and write; they
-    # move to the fields above with the domain split (issue 16).
-    _content_link_resolver = _alias("link_resolver")
-    _private_collection_ids = _alias("private_collection_ids")
-    _api_featured_trainers = _loader(FEATURED_TRAINERS)
 
     # --- the request ----------------------------------------------------------
 
@@ -71,7 +49,7 @@ class RequestContext:
         return getattr(self.request, name)
 
     def __setattr__(self, name: str, value) -> None:
-        if name in _OWN or isinstance(getattr(RequestContext, name, None), property):
+        if name in _OWN:
             object.__setattr__(self, name, value)
         else:
             setattr(self.request, name, value)

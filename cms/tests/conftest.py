@@ -14,14 +14,6 @@ from cms.settings.logs import logging_config
 
 
 @pytest.fixture
-def home(db):
-    """The demo site's home page, as the default site's root."""
-    from home.demo import load_site
-
-    return load_site(StringIO())
-
-
-@pytest.fixture
 def json_log():
     """The ``LOG_FORMAT=json`` logging configuration, its console handler
     writing to the buffer this yields."""

@@ -1,6 +1,7 @@
 """``info.context`` is one typed RequestContext, not attributes on the request."""
 
 import json
+from types import SimpleNamespace
 
 import graphene
 import pytest
@@ -8,9 +9,10 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 
 from cms import selectors
-from cms.graphql.context import FEATURED_TRAINERS, RequestContext
+from cms.graphql.context import RequestContext
 from cms.graphql.pipeline import execute
 from cms.graphql.view import PublicGraphQLView
+from content.richtext.selectors import link_resolver
 
 SEEN = {}
 
@@ -80,18 +82,26 @@ def test_per_request_state_stays_on_the_context_not_the_request(
     assert "_private_collection_ids" not in vars(request)
 
 
-def test_the_names_resolvers_use_today_map_to_typed_fields():
+@pytest.mark.django_db
+def test_the_link_resolver_and_collections_are_kept_on_the_typed_fields():
     request = RequestFactory().get("/graphql/")
     context = RequestContext(request)
+    info = SimpleNamespace(context=context)
 
-    context._content_link_resolver = "links"
-    context._private_collection_ids = frozenset({3})
-    context._api_featured_trainers = "trainers"
+    resolver = link_resolver(info)
+    ids = selectors.request_private_collection_ids(context)
 
-    assert context.link_resolver == "links"
-    assert context.private_collection_ids == frozenset({3})
-    assert context.loaders == {FEATURED_TRAINERS: "trainers"}
-    assert not {"_content_link_resolver", "_api_featured_trainers"} & set(vars(request))
+    assert link_resolver(info) is resolver is context.link_resolver
+    assert selectors.request_private_collection_ids(context) is ids
+    assert context.private_collection_ids is ids
+    assert context.loaders == {}
+    assert (
+        vars(request)
+        .keys()
+        .isdisjoint(
+            {"link_resolver", "private_collection_ids", "_content_link_resolver"}
+        )
+    )
 
 
 def test_other_attributes_are_the_requests():

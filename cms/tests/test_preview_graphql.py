@@ -7,19 +7,15 @@ The admin's preview opens the frontend with a token; the frontend sends it in
 import json
 import re
 import time
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from cms.editorial import ensure_groups
 from cms.preview import create_preview_token
 from content.articles.factories import (
     ArticlePageFactory,
     AuthorFactory,
-    BlogIndexPageFactory,
 )
 from content.models import ArticlePage, ComparisonTable
 from content.tables.factories import ComparisonTableFactory
@@ -40,11 +36,6 @@ def _frontend(settings):
     settings.FRONTEND_BASE_URL = FRONTEND
 
 
-@pytest.fixture
-def blog(home):
-    return BlogIndexPageFactory(parent=home)
-
-
 def publish(page):
     page.save_revision().publish()
     return page
@@ -58,14 +49,6 @@ def article(blog):
 @pytest.fixture
 def other_article(blog):
     return publish(ArticlePageFactory(parent=blog, title="Other live", slug="b"))
-
-
-@pytest.fixture
-def editor(db):
-    ensure_groups(StringIO())
-    user = User.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def draft_token(page, **changes):

@@ -7,7 +7,6 @@ request, and that the generation is shared by all processes.
 """
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.core.cache import caches
@@ -18,8 +17,7 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from cms import selectors
 from cms.graphql import cache as response_cache
-from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
-from home.demo import load_site
+from content.articles.factories import ArticlePageFactory
 
 QUERY = """
 query($slug: String!) {
@@ -27,12 +25,6 @@ query($slug: String!) {
   article(slug: $slug) { slug heroImage { id } }
 }
 """
-
-
-@pytest.fixture
-def blog(db):
-    home = load_site(StringIO())
-    return BlogIndexPageFactory(parent=home)
 
 
 @pytest.fixture

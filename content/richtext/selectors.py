@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
+from cms.graphql.context import RequestContext
 from cms.selectors import frontend_url, is_public_media, public_pages
 
 PAGE_LINK = re.compile(
@@ -69,13 +70,13 @@ class LinkResolver:
 
 
 def link_resolver(info) -> LinkResolver:
+    """The request's link resolver (one per GraphQL request, on its context)."""
     context = info.context if info is not None else None
-    resolver = getattr(context, "_content_link_resolver", None)
-    if resolver is None:
-        resolver = LinkResolver(context)
-        if context is not None:
-            context._content_link_resolver = resolver
-    return resolver
+    if not isinstance(context, RequestContext):
+        return LinkResolver(context)
+    if context.link_resolver is None:
+        context.link_resolver = LinkResolver(context)
+    return context.link_resolver
 
 
 def page_link_ids(source: str) -> list[int]:

@@ -2,11 +2,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Site
 
-from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
-from content.models import ArticlePage, BlogIndexPage
-from home.demo import load_site
+from content.articles.factories import ArticlePageFactory
+from content.models import ArticlePage
+from content.tests.support import make_directory
 
 
 @pytest.fixture
@@ -17,15 +16,9 @@ def demo(db):
 
 
 @pytest.fixture
-def home(db):
-    return load_site(StringIO())
-
-
-@pytest.fixture
-def blog(home) -> BlogIndexPage:
-    index = BlogIndexPageFactory(parent=home)
-    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
-    return index
+def directory():
+    """The trainer directory under the demo home page."""
+    return make_directory()
 
 
 @pytest.fixture

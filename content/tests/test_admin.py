@@ -30,11 +30,6 @@ def user_in(group_name):
 
 
 @pytest.fixture
-def editor(groups):
-    return user_in("Editors")
-
-
-@pytest.fixture
 def moderator(groups):
     return user_in("Moderators")
 

@@ -2,21 +2,10 @@
 
 from io import StringIO
 
-import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from cms.editorial import ensure_groups
 from content.articles.factories import ArticlePageFactory, BlogIndexPageFactory
 from home.demo import load_site
-
-
-@pytest.fixture
-def editor(db):
-    ensure_groups(StringIO())
-    user = User.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def test_drafts_and_submissions_are_listed_for_review(client, editor):

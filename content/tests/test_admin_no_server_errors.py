@@ -10,7 +10,6 @@ The Django test client re-raises server exceptions, so a crash fails loudly.
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from wagtail.models import Site
 from wagtail.test.utils.form_data import (
@@ -57,14 +56,6 @@ def objects(db):
         "credential": credential,
         "site": Site.objects.get(is_default_site=True),
     }
-
-
-@pytest.fixture
-def editor_client(client, objects):
-    editor = User.objects.create_user("editor", password="pw")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def check(client, method, url, data=None):

@@ -4,7 +4,6 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -41,14 +40,6 @@ def trainer_objects(db):
         "credential": credential,
         "specialty": SpecialtyFactory(),
     }
-
-
-@pytest.fixture
-def editor_client(client, trainer_objects):
-    editor = User.objects.create_user("editor", password="pw")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
-    return client
 
 
 def test_every_trainer_admin_page_answers_an_editor(editor_client, trainer_objects):

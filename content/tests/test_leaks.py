@@ -307,8 +307,10 @@ def corpus(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def as_identity(corpus, db, client):
+def as_identity(corpus, db, gql):
+    """Signs the shared client in as the identity; the GraphQL client."""
     users = get_user_model()
+    client = gql.client
 
     def login(identity):
         if identity == "superuser":
@@ -321,27 +323,25 @@ def as_identity(corpus, db, client):
             )
             editor.groups.add(*Group.objects.all())
             client.force_login(editor)
-        return client
+        return gql
 
     return login
 
 
-def post(client, query, variables=None, **headers) -> tuple[int, str]:
-    body = {"query": _used_fragments(query), "variables": variables or {}}
-    response = client.post(
-        "/graphql/",
-        data=json.dumps(body),
-        content_type="application/json",
-        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
-    )
-    return response.status_code, response.content.decode()
+def request(query: str, variables=None) -> dict:
+    """The JSON body asking ``query`` with only the fragments it spreads."""
+    return {"query": _used_fragments(query), "variables": variables or {}}
 
 
-def assert_no_leak(status, text):
-    assert status == 200, text
+def assert_no_leak(response) -> dict:
+    """The response's JSON body, once it is a 200 serving nothing hidden."""
+    text = response.content.decode()
+    assert response.status_code == 200, text
     assert "Traceback" not in text
     assert MARKER not in text.lower(), _context(text)
-    assert "errors" not in json.loads(text), text
+    body = json.loads(text)
+    assert "errors" not in body, text
+    return body
 
 
 def _context(text: str) -> str:
@@ -353,12 +353,9 @@ def _context(text: str) -> str:
 @pytest.mark.parametrize("probe", sorted(PROBES))
 def test_probe_serves_no_hidden_content(as_identity, probe, identity):
     query, variables = PROBES[probe]
-    client = as_identity(identity)
+    gql = as_identity(identity)
 
-    status, text = post(client, query, variables)
-
-    assert_no_leak(status, text)
-    data = json.loads(text)["data"]
+    data = assert_no_leak(gql.raw("POST", request(query, variables)))["data"]
     if probe.startswith(("article-leak", "comparison-table-leak", "trainer-leak")):
         # Null, not an error: the answer must not confirm the slug exists.
         assert list(data.values()) == [None]
@@ -366,15 +363,15 @@ def test_probe_serves_no_hidden_content(as_identity, probe, identity):
 
 @pytest.mark.parametrize("identity", IDENTITIES[1:])
 def test_a_session_cookie_sees_exactly_what_an_anonymous_visitor_sees(
-    as_identity, client, identity
+    as_identity, gql, identity
 ):
     queries = [PROBES[name] for name in sorted(PROBES)]
 
     def run():
         # Sync cursors embed a signing timestamp: compare everything else.
         return [
-            (status, CURSOR.sub("<cursor>", text))
-            for status, text in (post(client, q, v) for q, v in queries)
+            (response.status_code, CURSOR.sub("<cursor>", response.content.decode()))
+            for response in (gql.raw("POST", request(q, v)) for q, v in queries)
         ]
 
     anonymous = run()
@@ -385,9 +382,10 @@ def test_a_session_cookie_sees_exactly_what_an_anonymous_visitor_sees(
 
 
 def test_the_public_carrier_is_served_with_hidden_parts_removed(as_identity):
-    status, text = post(as_identity("anonymous"), *_article("carrier-article"))
-    assert_no_leak(status, text)
-    article = json.loads(text)["data"]["article"]
+    gql = as_identity("anonymous")
+    article = assert_no_leak(gql.raw("POST", request(*_article("carrier-article"))))[
+        "data"
+    ]["article"]
 
     assert article["title"] == "Carrier article"
     assert article["heroImage"] is None  # private collection
@@ -413,9 +411,10 @@ def test_the_public_carrier_is_served_with_hidden_parts_removed(as_identity):
 
 def test_only_approved_comments_are_counted_and_listed(as_identity):
     for identity in ("anonymous", "superuser"):
-        status, text = post(as_identity(identity), *_article("carrier-article"))
-        assert status == 200
-        article = json.loads(text)["data"]["article"]
+        gql = as_identity(identity)
+        response = gql.raw("POST", request(*_article("carrier-article")))
+        assert response.status_code == 200
+        article = assert_no_leak(response)["data"]["article"]
         assert article["commentCount"] == 2
         (comment,) = article["comments"]["items"]
         assert comment["authorName"] == "Carrier Reader"
@@ -423,9 +422,8 @@ def test_only_approved_comments_are_counted_and_listed(as_identity):
 
 
 def test_the_home_page_features_only_public_articles(as_identity):
-    status, text = post(as_identity("anonymous"), HOME)
-    assert_no_leak(status, text)
-    home = json.loads(text)["data"]["homePage"]
+    gql = as_identity("anonymous")
+    home = assert_no_leak(gql.raw("POST", request(HOME)))["data"]["homePage"]
 
     assert home["heroHeading"] != ""
     assert [a["slug"] for a in home["featuredArticles"]] == [
@@ -435,20 +433,22 @@ def test_the_home_page_features_only_public_articles(as_identity):
 
 
 def test_live_article_with_unpublished_changes_serves_its_live_revision(as_identity):
-    status, text = post(as_identity("superuser"), *_article("carrier-changed"))
-    assert_no_leak(status, text)
+    gql = as_identity("superuser")
+    body = assert_no_leak(gql.raw("POST", request(*_article("carrier-changed"))))
 
-    assert json.loads(text)["data"]["article"]["title"] == "Changed live title"
+    assert body["data"]["article"]["title"] == "Changed live title"
 
 
 def test_list_totals_count_only_public_items(as_identity):
     from content.models import ArticlePage, ComparisonTable
 
-    client = as_identity("superuser")
-    status, text = post(client, *_articles())
-    articles = json.loads(text)["data"]["articles"]
-    status, text = post(client, PROBES["comparison-tables"][0])
-    tables = json.loads(text)["data"]["comparisonTables"]
+    gql = as_identity("superuser")
+    articles = assert_no_leak(gql.raw("POST", request(*_articles())))["data"][
+        "articles"
+    ]
+    tables = assert_no_leak(gql.raw("POST", request(PROBES["comparison-tables"][0])))[
+        "data"
+    ]["comparisonTables"]
 
     slugs = sorted(a["slug"] for a in articles["items"])
     assert slugs == sorted(["physical-therapy-or-personal-training", *PUBLIC_ARTICLES])
@@ -474,23 +474,20 @@ def test_list_totals_count_only_public_items(as_identity):
 )
 def test_searching_for_hidden_words_finds_nothing_at_all(as_identity, words):
     # Not even a public page: a hit would confirm the hidden words exist.
-    client = as_identity("superuser")
-    status, text = post(client, SEARCH, {"q": words})
-    assert_no_leak(status, text)
-    results = json.loads(text)["data"]["search"]
-    status, text = post(client, SUGGEST, {"prefix": words})
-    assert_no_leak(status, text)
+    gql = as_identity("superuser")
+    search = assert_no_leak(gql.raw("POST", request(SEARCH, {"q": words})))
+    suggest = assert_no_leak(gql.raw("POST", request(SUGGEST, {"prefix": words})))
 
-    assert results["totalCount"] == 0
-    assert results["items"] == []
-    assert json.loads(text)["data"]["searchSuggestions"] == []
+    assert search["data"]["search"]["totalCount"] == 0
+    assert search["data"]["search"]["items"] == []
+    assert suggest["data"]["searchSuggestions"] == []
 
 
 def test_search_promotions_skip_hidden_pages(as_identity):
-    status, text = post(as_identity("anonymous"), SEARCH, {"q": "carrier"})
-    assert_no_leak(status, text)
+    gql = as_identity("anonymous")
+    body = assert_no_leak(gql.raw("POST", request(SEARCH, {"q": "carrier"})))
 
-    assert json.loads(text)["data"]["search"]["promotions"] == []
+    assert body["data"]["search"]["promotions"] == []
 
 
 @pytest.mark.parametrize("slug", HIDDEN_TRAINERS[:-1])
@@ -500,25 +497,24 @@ def test_hidden_trainer_by_id_is_null(as_identity, slug):
     pk = TrainerProfilePage.objects.get(slug=slug).pk
     query = "query T($id: ID) { trainer(id: $id) { ...Trainer } }"
 
-    status, text = post(as_identity("anonymous"), query, {"id": str(pk)})
+    gql = as_identity("anonymous")
+    body = assert_no_leak(gql.raw("POST", request(query, {"id": str(pk)})))
 
-    assert_no_leak(status, text)
-    assert json.loads(text)["data"]["trainer"] is None
+    assert body["data"]["trainer"] is None
 
 
 def test_a_full_trainer_sync_lists_no_hidden_profile(as_identity):
     from content.trainers.models import TrainerProfilePage
 
-    client = as_identity("superuser")
+    gql = as_identity("superuser")
     query = (
         "query Sync($cursor: String) { trainerSync(cursor: $cursor, limit: 5) "
         "{ hasMore nextCursor removedIds changed { ...Trainer } } }"
     )
     cursor, changed, removed = None, set(), set()
     for _ in range(100):
-        status, text = post(client, query, {"cursor": cursor})
-        assert_no_leak(status, text)
-        batch = json.loads(text)["data"]["trainerSync"]
+        body = assert_no_leak(gql.raw("POST", request(query, {"cursor": cursor})))
+        batch = body["data"]["trainerSync"]
         changed |= {t["slug"] for t in batch["changed"]}
         removed |= set(batch["removedIds"])
         cursor = batch["nextCursor"]
@@ -538,10 +534,10 @@ def test_hidden_content_stays_hidden_when_responses_are_cached(
     as_identity, settings, identity
 ):
     settings.GRAPHQL_RESPONSE_CACHE = True
-    client = as_identity(identity)
+    gql = as_identity(identity)
     for name in ("home-page", "article-carrier-article", "article-leak-draft-article"):
         for _ in range(2):  # the second request is served from the cache
-            assert_no_leak(*post(client, *PROBES[name]))
+            assert_no_leak(gql.raw("POST", request(*PROBES[name])))
 
 
 # Preview tokens ------------------------------------------------------------
@@ -644,31 +640,38 @@ def test_forged_preview_token_shows_no_draft(
 ):
     case = _forged_tokens(corpus)[forgery]
     settings.PREVIEW_TOKEN_TTL_SECONDS = case.get("ttl", 3600)
-    client = as_identity(identity)
-    url = "/graphql/"
+    gql = as_identity(identity)
     if "cookie" in case:
-        client.cookies["preview_token"] = case["cookie"]
-        client.cookies["X-Preview-Token"] = case["cookie"]
+        gql.client.cookies["preview_token"] = case["cookie"]
+        gql.client.cookies["X-Preview-Token"] = case["cookie"]
+    query_string = None
     if "url" in case:
-        url += f"?token={case['url']}&previewToken={case['url']}"
-    extra = {"HTTP_X_PREVIEW_TOKEN": case["header"]} if "header" in case else {}
-    body = {"query": _used_fragments(PREVIEW_QUERY)}
+        query_string = f"token={case['url']}&previewToken={case['url']}"
 
-    response = client.post(
-        url, data=json.dumps(body), content_type="application/json", **extra
+    response = gql.raw(
+        "POST",
+        {"query": _used_fragments(PREVIEW_QUERY)},
+        query_string=query_string,
+        headers={"X-Preview-Token": case.get("header")},
     )
     text = response.content.decode()
 
-    assert response.status_code < 500, text
+    assert response.status_code == 200, text
     assert "Traceback" not in text
     assert MARKER not in text.lower(), _context(text)
     payload = json.loads(text)
-    codes = {e.get("extensions", {}).get("code") for e in payload.get("errors", [])}
-    # Resolvers that read the header reject a bad one; the others ignore it.
-    assert codes <= {"INVALID_PREVIEW_TOKEN"}, text
-    data = payload.get("data") or {}
-    assert data.get("article") is None
-    assert data.get("comparisonTable") is None
+    codes = [e["extensions"]["code"] for e in payload.get("errors", [])]
+    data = payload["data"]
+    assert data["article"] is None
+    assert data["comparisonTable"] is None
+    if "header" in case:
+        # Every root field reads the header, and each rejects a bad one.
+        assert codes == ["INVALID_PREVIEW_TOKEN"] * 3, text
+        assert data["carrier"] is None
+    else:
+        # A token anywhere but the header is ignored: the live page is served.
+        assert codes == [], text
+        assert data["carrier"]["title"] == "Carrier article"
 
 
 def _preview_is_wired() -> bool:
@@ -685,14 +688,14 @@ def test_only_a_valid_preview_token_shows_the_draft(as_identity, corpus):
     from content.models import ArticlePage
 
     token = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))["token"]
-    client = as_identity("anonymous")
-    query = _article("leak-draft-article")
+    gql = as_identity("anonymous")
+    query = request(*_article("leak-draft-article"))
 
-    shown = post(client, *query, **{"X-Preview-Token": token})
-    hidden = post(client, *query)
+    shown = gql.raw("POST", query, headers={"X-Preview-Token": token})
+    hidden = gql.raw("POST", query)
 
-    assert "LEAK-DRAFT-ARTICLE" in shown[1]
-    assert_no_leak(*hidden)
+    assert "LEAK-DRAFT-ARTICLE" in shown.content.decode()
+    assert_no_leak(hidden)
 
 
 @pytest.mark.parametrize("identity", ["anonymous", "superuser"])
@@ -704,18 +707,18 @@ def test_text_that_is_not_unicode_is_refused_before_any_lookup(
     from content.models import ArticlePage
 
     token = _snapshot_payload(ArticlePage.objects.get(pk=corpus["draft"]))["token"]
-    request = invalid_unicode_request(
+    probe = invalid_unicode_request(
         place, UNPAIRED_SURROGATES[surrogate], "leak-draft-article", token
     )
-    client = as_identity(identity)
+    client = as_identity(identity).client
 
     with django_assert_num_queries(0):
         response = client.generic(
-            request["method"],
-            request["path"],
-            data=request.get("data", ""),
+            probe["method"],
+            probe["path"],
+            data=probe.get("data", ""),
             content_type="application/json",
-            **request["headers"],
+            **probe["headers"],
         )
     text = response.content.decode()
 

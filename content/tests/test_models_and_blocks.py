@@ -68,7 +68,7 @@ def test_reading_time_is_computed_from_the_body_on_save(make_article):
 
 
 def test_seed_reading_time_counts_the_comparison_table(demo):
-    assert demo.reading_time_minutes >= 5
+    assert demo.reading_time_minutes == 6
 
 
 def test_demo_loader_is_idempotent_down_to_revision_counts(demo):

@@ -75,8 +75,23 @@ def test_article_detail_runs_nine_queries(
         data = gql.data(query, variables)
 
     assert data["article"]["slug"] == variables["slug"]
-    block_types = {block["__typename"] for block in data["article"]["body"]}
-    assert {"BodyComparisonTable", "BodyFeaturedTrainers"} <= block_types
+    block_types = [block["__typename"] for block in data["article"]["body"]]
+    assert block_types == [
+        "BodyCallout",
+        "BodyCallout",
+        "BodyParagraph",
+        "BodyHeading",
+        "BodySpectrum",
+        "BodyParagraph",
+        "BodyHeading",
+        "BodyParagraph",
+        "BodyComparisonTable",
+        "BodyParagraph",
+        "BodyHeading",
+        "BodyParagraph",
+        "BodyCallToAction",
+        "BodyFeaturedTrainers",
+    ]
     assert not [q for q in captured.captured_queries if "viewrestriction" in q["sql"]]
 
 

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 
-from content.tests.support import make_directory
 from content.trainers.factories import (
     CredentialFactory,
     SpecialtyFactory,
@@ -39,11 +38,6 @@ query($filter: TrainerFilter, $near: TrainerNearInput, $order: TrainerOrder,
     items { PROFILE_FIELDS }
   }
 }""".replace("PROFILE_FIELDS", PROFILE_FIELDS)
-
-
-@pytest.fixture
-def directory():
-    return make_directory()
 
 
 def trainer(directory, **kwargs):

@@ -62,4 +62,13 @@ def test_bad_single_and_sync_input_is_a_graphql_error(gql, query, code):
 
 def test_a_non_allowlisted_order_is_rejected_by_the_schema(gql):
     body = gql.execute('{ trainers(order: "title; drop table") { totalCount } }')
-    assert body["errors"]
+    assert body == {
+        "errors": [
+            {
+                "message": "Enum 'TrainerOrder' cannot represent non-enum value: "
+                '"title; drop table".',
+                "locations": [{"line": 1, "column": 19}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }
+        ]
+    }

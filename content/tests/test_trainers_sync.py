@@ -29,7 +29,9 @@ def sync(gql, client_copy: dict, cursor, limit=3):
     """Apply every batch until caught up; return the new cursor."""
     while True:
         batch = gql.data(SYNC, {"cursor": cursor, "limit": limit})["trainerSync"]
-        assert len(batch["changed"]) + len(batch["removedIds"]) <= limit
+        size = len(batch["changed"]) + len(batch["removedIds"])
+        # A batch is full while more follow; the last holds what is left.
+        assert size == limit if batch["hasMore"] else 0 < size <= limit
         for item in batch["changed"]:
             client_copy[item["id"]] = item["headline"]
         for removed in batch["removedIds"]:

@@ -2,7 +2,6 @@
 real HTTP receiver on loopback (pytest-httpserver), endpoints."""
 
 import json
-from io import StringIO
 
 import pytest
 from django.apps import apps
@@ -16,13 +15,6 @@ ALL_EVENTS = [value for value, _ in EVENT_TYPES]
 
 def model(label: str):
     return apps.get_model(label)
-
-
-@pytest.fixture
-def home(db):
-    from home.demo import load_site
-
-    return load_site(StringIO())
 
 
 @pytest.fixture

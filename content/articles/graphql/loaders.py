@@ -5,6 +5,7 @@ articles (``selectors.load_relations``: one query per relation) and, when the
 body is selected, what the bodies link to and choose, also at once.
 """
 
+from cms.graphql.context import RequestContext
 from content.articles.selectors import load_relations
 from content.engagement.graphql.types import prime_counts
 from content.richtext.selectors import prime_sources, raw_strings
@@ -52,5 +53,5 @@ def prime_body_links(articles: list, info) -> None:
             elif block.block_type == "featured_trainers":
                 trainer_ids += featured_trainer_ids(block.value)
     prime_sources(info, sources, page_ids)
-    if trainer_ids and info.context is not None:
-        setattr(info.context, FEATURED_TRAINERS, FeaturedTrainers(trainer_ids))
+    if trainer_ids and isinstance(info.context, RequestContext):
+        info.context.loaders[FEATURED_TRAINERS] = FeaturedTrainers(trainer_ids)

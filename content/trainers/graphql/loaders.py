@@ -5,8 +5,9 @@ from cms.graphql.selection import selected_fields
 from content.richtext.selectors import prime_sources, raw_strings
 from content.trainers.selectors import public_trainers
 
-# Where ``prime_body_links`` leaves the featured trainers on the request.
-FEATURED_TRAINERS = "_api_featured_trainers"
+# The name ``prime_body_links`` primes the featured trainers under, in the
+# request context's loaders.
+FEATURED_TRAINERS = "featured_trainers"
 
 
 def prime_bio_links(trainers: list, info, *path: str) -> None:

@@ -9,6 +9,7 @@ import graphene
 from django.conf import settings
 
 from cms.graphql.blocks import BlockBase
+from cms.graphql.context import RequestContext
 from cms.graphql.registry import enum_name, model_type
 from cms.graphql.selection import selected_fields
 from cms.selectors import is_public_media
@@ -303,7 +304,9 @@ class BodyFeaturedTrainers(BlockBase):
             return []
         # Loaded once for every block of the article (prime_body_links); a
         # block resolved some other way (a preview) loads its own.
-        primed = getattr(info.context, FEATURED_TRAINERS, None)
+        context = info.context
+        loaders = context.loaders if isinstance(context, RequestContext) else {}
+        primed = loaders.get(FEATURED_TRAINERS)
         by_pk = primed.get(chosen, info) if primed is not None else None
         if by_pk is None:
             by_pk = public_trainers(fields=selected_fields(info)).in_bulk(chosen)
