@@ -303,7 +303,7 @@ def get_response(key: str) -> str | None:
     if entry is None:
         return None
     body, age, timeout = entry
-    if age > timeout:
+    if age >= timeout:  # as the cache's own expiry: gone at the timeout
         return None
     if shared:
         # The copy lives no longer than the entry is fresh.

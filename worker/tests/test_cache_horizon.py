@@ -7,6 +7,7 @@ import time_machine
 from django.apps import apps
 from django.core.cache import cache
 
+from cms.graphql import cache as graphql_cache
 from cms.graphql import horizon
 
 T0 = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
@@ -76,11 +77,17 @@ def test_an_overdue_go_live_allows_no_caching_until_it_is_published(
     scheduled.go_live_at = T0 + datetime.timedelta(seconds=10)
     scheduled.save_revision().publish()
     assert get(client)["Cache-Control"] == "public, max-age=10"
+    stored = [key for key in cache._cache if "gql:resp:" in key]
 
     clock.shift(12)  # due, and the worker has not run yet
 
     assert get(client)["Cache-Control"] == "public, max-age=0"
-    assert [key for key in cache._cache if "gql:resp:" in key] == []
+    # Nothing new stored; the old entry is kept only for stale-if-error
+    # (database down), never served fresh.
+    assert [key for key in cache._cache if "gql:resp:" in key] == stored
+    assert [graphql_cache.get_response(key.split(":", 2)[2]) for key in stored] == [
+        None
+    ]
 
 
 def test_a_credential_lapsing_at_midnight_bounds_max_age(
