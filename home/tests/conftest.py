@@ -1,2 +1,3 @@
-# The home page features articles: reuse the content app's page fixtures.
-from content.tests.conftest import blog, home, make_article  # noqa: F401
+# The home page features articles: reuse the content app's article fixture
+# (``home`` and ``blog`` come from the root conftest).
+from content.tests.conftest import make_article  # noqa: F401
