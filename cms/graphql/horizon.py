@@ -112,7 +112,12 @@ def next_change(generation=None, now=None) -> datetime.datetime | None:
 def bound(seconds: int, generation=None, now=None) -> int:
     """``seconds``, cut to the whole seconds left until the next change."""
     now = now or timezone.now()
-    moment = next_change(generation, now)
+    return cut(seconds, next_change(generation, now), now)
+
+
+def cut(seconds: int, moment, now) -> int:
+    """``seconds``, cut to the whole seconds left until ``moment`` (a
+    ``next_change`` read once for several lifetimes)."""
     if moment is None:
         return seconds
     left = (moment - now).total_seconds()

@@ -15,6 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from graphql import GraphQLError
 
 from cms.graphql import horizon, persisted
@@ -102,10 +103,13 @@ def data(
     suffix = "" if media_type == JSON_TYPE else "-gr"
     etag = f'"{digest}{suffix}"'
     response["ETag"] = etag
-    # Never past the next scheduled go-live or expiry (cms.graphql.horizon).
-    max_age = horizon.bound(graphql_settings().cache_max_age, generation)
+    # Never past the next scheduled go-live or expiry (cms.graphql.horizon),
+    # read once for both lifetimes.
+    now = timezone.now()
+    moment = horizon.next_change(generation, now)
+    max_age = horizon.cut(graphql_settings().cache_max_age, moment, now)
     response["Cache-Control"] = f"public, max-age={max_age}"
-    edge_headers(response, tags, generation)
+    edge_headers(response, tags, horizon.cut(settings.EDGE_TTL, moment, now))
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         not_modified = HttpResponse(status=304)
         for name in ("ETag", "Cache-Control", *EDGE_HEADERS):
@@ -125,15 +129,15 @@ def mark_stale(body: str, age: int) -> str:
 EDGE_HEADERS = ("Surrogate-Control", "Surrogate-Key", "Cache-Tag")
 
 
-def edge_headers(response: HttpResponse, tags, generation=None) -> None:
+def edge_headers(response: HttpResponse, tags, ttl: int) -> None:
     """Tags for purging (``Surrogate-Key``: Fastly, Varnish xkey; ``Cache-Tag``:
-    Cloudflare) and the CDN's lifetime, longer than the browser's: a change
-    purges the CDN by tag, while a browser cannot be told."""
+    Cloudflare) and the CDN's lifetime ``ttl`` (``EDGE_TTL`` cut before the
+    next scheduled change), longer than the browser's: a change purges the
+    CDN by tag, while a browser cannot be told."""
     if tags:
         response["Surrogate-Key"] = " ".join(tags)
         response["Cache-Tag"] = ",".join(tags)
     edge = settings
-    ttl = horizon.bound(edge.EDGE_TTL, generation)
     if ttl <= 0:
         response["Surrogate-Control"] = "no-store"
         return
