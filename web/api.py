@@ -26,7 +26,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.conf import settings
 
@@ -184,6 +184,71 @@ def _post(request, operation, variables, headers, *, with_text=False) -> Result:
         method="POST",
     )
     return _send(http_request)
+
+
+# The one mutation the site sends. Not a contract operation (the API ships
+# none for mutations): it goes as text, so a GRAPHQL_SAFELIST deployment
+# answers PERSISTED_QUERY_NOT_ALLOWED unless it adds this text to its
+# operations directory (docs/engagement.md).
+SUBMIT_COMMENT = """mutation SubmitComment($article: ID!, $name: String!,
+  $email: String, $body: String!, $website: String, $formToken: String!) {
+  submitComment(article: $article, name: $name, email: $email, body: $body,
+    website: $website, formToken: $formToken) {
+    accepted
+    message
+  }
+}"""
+
+
+def submit_comment(request, variables: dict) -> Result:
+    """POST the comment mutation with the header mutations need; never cached."""
+    http_request = urllib.request.Request(
+        endpoint(request),
+        data=json.dumps({"query": SUBMIT_COMMENT, "variables": variables}).encode(
+            "utf-8"
+        ),
+        headers=_headers(
+            {"Content-Type": "application/json", "X-Requested-With": "clinic-site"}
+        ),
+        method="POST",
+    )
+    return _send(http_request)
+
+
+def api_url(request, path: str) -> str:
+    """A path the API gave (e.g. ``/api/comments/form/?article=1``), absolute."""
+    return urljoin(endpoint(request), path)
+
+
+def get_json(request, path: str) -> Result:
+    """GET one of the API's JSON endpoints; its body comes back as ``data``."""
+    http_request = urllib.request.Request(
+        api_url(request, path), headers=_headers(), method="GET"
+    )
+    timeout = float(getattr(settings, "WEB_API_TIMEOUT_SECONDS", 10))
+    try:
+        with urllib.request.urlopen(http_request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+        if status == 429 or status >= 500:
+            raise ApiUnavailable(f"The content API answered HTTP {status}.") from None
+    except (OSError, ValueError) as error:
+        logger.warning("content API unreachable: %s", error)
+        raise ApiUnavailable("The content API did not answer.") from None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ApiUnavailable(
+            f"The content API answered HTTP {status} without JSON."
+        ) from None
+    if not isinstance(body, dict):
+        raise ApiUnavailable("The content API answered something unexpected.")
+    return Result(
+        data=body if status < 400 else {},
+        errors=body.get("errors") or [],
+        status=status,
+    )
 
 
 def media_origin() -> str:

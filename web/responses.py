@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from web import api
 
@@ -46,7 +46,7 @@ def frame_ancestors() -> str:
     return " ".join(dict.fromkeys(sources))
 
 
-def finish(response, *, private=False):
+def finish(response, *, private=False, personal=False):
     # The preview panel frames these pages; nobody else may.
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = (
@@ -55,6 +55,10 @@ def finish(response, *, private=False):
     if private:
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
+    elif personal:
+        # Public content with something for this reader alone (a single-use
+        # comment form token): no shared cache may keep it.
+        response["Cache-Control"] = "private, no-store"
     elif response.status_code == 200:
         max_age = int(getattr(settings, "GRAPHQL_CACHE_MAX_AGE", 60))
         response["Cache-Control"] = f"public, max-age={max_age}"
@@ -68,10 +72,10 @@ def site_layout(request) -> dict:
     return {"org": result.data.get("organisationSettings") or {}}
 
 
-def page(request, template, context, *, status=200, private=False):
+def page(request, template, context, *, status=200, private=False, personal=False):
     context = {**site_layout(request), **context}
     response = render(request, template, context, status=status)
-    return finish(response, private=private)
+    return finish(response, private=private, personal=personal)
 
 
 def message(request, status, title, text, *, private=False, layout=True):
@@ -83,11 +87,13 @@ def message(request, status, title, text, *, private=False, layout=True):
     return finish(response, private=private)
 
 
-def site_page(view):
+def site_page(view, methods=None):
     """GET/HEAD only; API failures and bad input become clear 503/400/404 pages."""
 
-    @csrf_exempt  # no form here posts: a POST gets 405, not a CSRF 403
-    @require_safe
+    # No form here carries a CSRF token: a POST gets 405, not a CSRF 403. The
+    # comment form (``methods`` with POST) checks its origin instead.
+    @csrf_exempt
+    @(require_http_methods(methods) if methods else require_safe)
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:

@@ -79,14 +79,6 @@ def article_list(request):
     )
 
 
-@site_page
-def article(request, slug):
-    data = checked(api.run(request, "ArticleDetail", {"slug": slug}))
-    if not data.get("article"):
-        raise NotFound("We could not find that article.")
-    return page(request, "web/article.html", article_context(data))
-
-
 def article_context(data) -> dict:
     return {"article": data["article"], "nav": "articles"}
 

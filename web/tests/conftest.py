@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,29 @@ class SiteServer:
     def get(self, path: str, *, headers: dict | None = None) -> Response:
         """GET ``path`` (under the server root) without following redirects."""
         request = urllib.request.Request(self.url + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, raw = response.status, response.read()
+                response_headers = dict(response.headers.items())
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+            response_headers = dict(error.headers.items())
+        return Response(status, response_headers, raw.decode("utf-8"))
+
+    def post(self, path: str, fields: dict, *, headers: dict | None = None) -> Response:
+        """POST ``fields`` as a form (urlencoded), as a browser sends it."""
+        request = urllib.request.Request(
+            self.url + path,
+            data=urllib.parse.urlencode(fields).encode("utf-8"),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                **(headers or {}),
+            },
+            method="POST",
+        )
+        return self._open(request)
+
+    def _open(self, request) -> Response:
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 status, raw = response.status, response.read()
@@ -147,6 +171,8 @@ def site_server(tmp_path_factory):
         PYTHONUNBUFFERED="1",
         # Dozens of tests share one client address; a person never gets near.
         GRAPHQL_RATE_LIMIT_REQUESTS="1000000",
+        # Every comment the tests send comes from the site's own address.
+        COMMENT_RATE_LIMIT="1000000",
     )
     log = work / "make-run.log"
     # -o: the venv is this one, already installed (CI: make install-dev);

@@ -89,7 +89,7 @@ def test_home_page_renders_the_hero_features_and_organisation_settings(site_serv
 def test_pages_are_cacheable_set_no_cookie_and_may_be_framed_by_the_admin(
     site_server,
 ):
-    response, _ = get_page(site_server, f"/site/blog/{SEED_SLUG}/")
+    response, _ = get_page(site_server, "/site/blog/")
 
     assert response.headers["Cache-Control"] == "public, max-age=60"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -99,28 +99,45 @@ def test_pages_are_cacheable_set_no_cookie_and_may_be_framed_by_the_admin(
     )
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.headers.get("Vary", "")
+    # An article with open comments carries this reader's single-use form
+    # token: no shared cache may keep it (and it sets no cookie either).
+    article, _ = get_page(site_server, f"/site/blog/{SEED_SLUG}/")
+    assert article.headers["Cache-Control"] == "private, no-store"
+    assert "X-Robots-Tag" not in article.headers
+    assert "Set-Cookie" not in article.headers
+    assert (
+        article.headers["Content-Security-Policy"]
+        == (response.headers["Content-Security-Policy"])
+    )
 
 
 def test_pages_read_the_api_by_persisted_query_gets(site_server):
     start = site_server.log_size()
-    get_page(site_server, f"/site/blog/{SEED_SLUG}/")
+    _, page = get_page(site_server, f"/site/blog/{SEED_SLUG}/")
 
     variables = json.dumps({"slug": SEED_SLUG}, separators=(",", ":"))
-    requests = site_server.requests_since(start, api_calls=2)
+    requests = site_server.requests_since(start, api_calls=3)
     api_calls = [r for r in requests if "/graphql/" in r]
     assert [(r.split()[0], urlsplit(r.split()[1]).path) for r in api_calls] == [
+        ("GET", "/graphql/"),
         ("GET", "/graphql/"),
         ("GET", "/graphql/"),
     ]
     queries = [parse_qs(urlsplit(r.split()[1]).query) for r in api_calls]
     assert queries == [
         {"id": [operation_id("ArticleDetail")], "variables": [variables]},
+        {"id": [operation_id("ArticleEngagement")], "variables": [variables]},
         {"id": [operation_id("OrganisationSettings")]},
     ]
     # Those GETs are what the API's caches (and an edge) keep.
     api = site_server.get(api_calls[0].split()[1])
     assert api.headers["Cache-Control"] == "public, max-age=60"
     assert api.headers["ETag"].startswith('"')
+    # Plus one form token for the comment form, from the API's form URL
+    # (never cached: each reader gets their own).
+    article_id = page.find("article", class_="article")["data-article-id"]
+    form_gets = [r for r in requests if r.startswith("GET /api/comments/form/")]
+    assert form_gets == [f"GET /api/comments/form/?article={article_id}"]
 
 
 # --- articles ---------------------------------------------------------------------

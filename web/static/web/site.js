@@ -68,4 +68,16 @@
       }, 150);
     });
   }
+
+  // Articles: count this view (POST /api/views/, answered 204; the API
+  // counts each reader once a day and ignores bots and prefetches).
+  var counted = document.querySelector("[data-view-beacon][data-article-id]");
+  if (counted && navigator.sendBeacon && document.visibilityState !== "prerender") {
+    try {
+      navigator.sendBeacon(
+        counted.getAttribute("data-view-beacon"),
+        JSON.stringify({ article: counted.getAttribute("data-article-id") })
+      );
+    } catch (error) { /* counting is optional */ }
+  }
 })();
