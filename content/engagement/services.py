@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cms.graphql import ratelimit
 from cms.graphql.cache import bump_generation
+from cms.graphql.tags import prefix_for_label
 from cms.selectors import public_pages
 from content.engagement import spam, tokens
 from content.engagement.models import (
@@ -33,6 +34,7 @@ from content.engagement.models import (
     UsedFormToken,
 )
 from content.engagement.text import TextRejected, clean_body, clean_name
+from edge import purge
 
 logger = logging.getLogger("content.engagement")
 
@@ -215,17 +217,29 @@ def _send_notices(comment, article, comment_settings, link_base) -> None:
 # --- moderation -------------------------------------------------------------
 
 
+def public_change(article_ids) -> None:
+    """Comments the public sees changed on these articles: the response
+    cache starts again (the generation), and a CDN drops those articles'
+    responses (their edge tags), once the change commits."""
+    bump_generation()
+    prefix = prefix_for_label("content.articlepage")
+    purge.request({f"{prefix}:{article_id}" for article_id in article_ids})
+
+
 def moderate(comments, status: str) -> int:
     """Set ``status`` on ``comments`` (a queryset); the number changed."""
     changing = comments.exclude(status=status)
-    affects_public = (
-        status == CommentStatus.APPROVED
-        or changing.filter(status=CommentStatus.APPROVED).exists()
-    )
     with transaction.atomic():
+        public = set(
+            changing.filter(status=CommentStatus.APPROVED).values_list(
+                "article_id", flat=True
+            )
+        )
+        if status == CommentStatus.APPROVED:
+            public |= set(changing.values_list("article_id", flat=True))
         count = changing.update(status=status, moderated_at=timezone.now())
-        if count and affects_public:
-            bump_generation()
+        if count and public:
+            public_change(public)
     return count
 
 
@@ -261,13 +275,13 @@ def _saved(sender, instance, created, **kwargs):
     if CommentStatus.APPROVED in (before, instance.status) and (
         created or before != instance.status
     ):
-        bump_generation()
+        public_change([instance.article_id])
     instance.loaded_status = instance.status
 
 
 def _deleted(sender, instance, **kwargs):
     if instance.status == CommentStatus.APPROVED:
-        bump_generation()
+        public_change([instance.article_id])
 
 
 def connect() -> None:

@@ -108,6 +108,27 @@ def test_approving_a_comment_shows_it_and_invalidates_cached_responses(gql, arti
     assert gql.data(ARTICLE, {"slug": "knee-pain"})["article"]["commentCount"] == 0
 
 
+def test_moderating_purges_exactly_the_articles_it_affects_at_the_edge(
+    gql, article, settings
+):
+    from edge.models import PendingPurge
+
+    settings.EDGE_PURGE_BACKEND = "varnish"
+
+    def article_tags():
+        tags = PendingPurge.objects.values_list("tag", flat=True)
+        return sorted(tag for tag in tags if tag.startswith("article"))
+
+    submit(gql, article)
+    assert article_tags() == []  # pending: nothing public changed
+    services.moderate(Comment.objects.all(), CommentStatus.SPAM)
+    assert article_tags() == []  # still nothing public
+
+    services.moderate(Comment.objects.all(), CommentStatus.APPROVED)
+
+    assert article_tags() == [f"article:{article.pk}"]
+
+
 def test_a_pending_submission_does_not_invalidate_cached_responses(gql, article):
     gql.data(ARTICLE, {"slug": "knee-pain"})
     generation = current_generation()
