@@ -56,6 +56,7 @@ TRAINER_NEAR_QUERY = TRAINER_FILTERED_QUERY
 SEARCH_QUERY = _contract("Search")
 # Not in the load mix; measured for SQL and bytes per request.
 MEASURED_ONLY = {
+    "articleEngagement": "ArticleEngagement",
     "comparisonTable": "ComparisonTable",
     "credentialCatalogue": "CredentialCatalogue",
     "homePage": "HomePage",
@@ -130,6 +131,7 @@ def _fixed(variables: dict) -> Callable[[dict, Random], dict]:
 
 
 _MEASURED_ONLY_VARS = {
+    "articleEngagement": _article_detail_vars,
     "comparisonTable": _comparison_table_vars,
     "credentialCatalogue": _fixed({"limit": 50, "offset": 0}),
     "homePage": _fixed({}),
