@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -80,7 +80,12 @@ class CommentViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_filter = ["status", "is_staff_reply"]
     list_display = [
-        Column("excerpt", label="Comment", accessor=_excerpt),
+        TitleColumn(
+            "excerpt",
+            label="Comment",
+            accessor=_excerpt,
+            url_name="wagtailsnippets_content_comment:edit",
+        ),
         "name",
         Column("article", label="Article", accessor=lambda c: c.article.title),
         "status",

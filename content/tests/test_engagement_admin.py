@@ -35,6 +35,9 @@ def test_the_queue_lists_pending_comments(client, moderator, comments):
     assert response.status_code == 200
     for comment in comments:
         assert comment.body.encode() in response.content
+        # Each row links to the comment's moderation (edit) view.
+        edit = reverse("wagtailsnippets_content_comment:edit", args=(comment.pk,))
+        assert f'href="{edit}"'.encode() in response.content
 
 
 @pytest.mark.parametrize(
