@@ -242,5 +242,5 @@ def print_report(results: dict) -> None:
     log("Targets:")
     for value in results["targets"].values():
         verdict = {True: "pass", False: "FAIL", None: "n/a"}[value["pass"]]
-        label = value["label"][:64]
-        log(f"  {label:<64} {value['goal']:>7} {value['value']!s:>9}  {verdict}")
+        label = value["label"][:70]
+        log(f"  {label:<70} {value['goal']:>7} {value['value']!s:>9}  {verdict}")

@@ -74,6 +74,7 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     OUT.mkdir(exist_ok=True)
     (OUT / "static").mkdir(exist_ok=True)
+    machine = summary.machine()
     wrk = ensure_wrk()
     section_modules, sections_skipped = sections.load()
     stack = stacks.prepare(config)
@@ -206,7 +207,7 @@ def main() -> None:
         "meta": {
             "started_at": stamp,
             "quick": config.quick,
-            "machine": summary.machine(),
+            "machine": machine,
             "commit": summary.commit(),
             "stack": stack,
             "database": config.database_url.split(":", 1)[0],

@@ -26,8 +26,14 @@ def machine() -> dict:
         mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     except (OSError, IndexError, ValueError):
         mem_kb = 0
+    try:
+        load = [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except (OSError, ValueError):
+        load = None
     return {
         "cpu": model or platform.processor() or "unknown",
+        # Other work on the machine makes every figure noisy: say how much.
+        "load_average_at_start": load,
         "cores": os.cpu_count(),
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "kernel": platform.release(),
@@ -147,7 +153,8 @@ def markdown(results: dict, section_lines: list[str] | None = None) -> str:
         "",
         f"- Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
         f"{m.get('memory_gb', '?')} GB, Linux {m.get('kernel', '?')}, "
-        f"Python {m.get('python', '?')}",
+        f"Python {m.get('python', '?')}; load average at start "
+        f"{' '.join(str(x) for x in m.get('load_average_at_start') or ['?'])}",
         f"- Commit: `{(git.get('sha') or '?')[:12]}` {git.get('subject') or ''}{dirty}",
         f"- Configured stack: {stack.get('description', '?')}; default "
         f"configuration: SQLite at `BASE_DIR/db.sqlite3`, no Redis",

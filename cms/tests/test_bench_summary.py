@@ -28,6 +28,7 @@ def results(**overrides) -> dict:
                 "memory_gb": 4.0,
                 "kernel": "6.1",
                 "python": "3.12.0",
+                "load_average_at_start": [0.5, 0.4, 0.3],
             },  # fmt: skip
             "commit": {
                 "sha": "abcdef1234567890",
@@ -161,6 +162,7 @@ def test_the_summary_names_machine_commit_targets_and_both_stacks():
     text = summary.markdown(results(), ["", "## extra", "", "extra line"])
 
     assert "Test CPU, 2 cores" in text
+    assert "load average at start 0.5 0.4 0.3" in text
     assert "`abcdef123456` A commit" in text
     row = "| Article list, uncached vs API v2 list (x) | >= 5.0 | 4.90 | **FAIL** |"
     assert row in text
