@@ -11,6 +11,7 @@ as a PostgreSQL template (``<name>_tpl_<key>``) and an SQLite file
 installed packages, and a fresh database starts as a copy of it.
 """
 
+import functools
 import hashlib
 import importlib.metadata
 import sys
@@ -20,12 +21,19 @@ from pathlib import Path
 from bench.config import OUT, ROOT, TREE_SKIP, Config, log
 
 
+@functools.cache
 def migrations_key() -> str:
     """Changes whenever a migration file or an installed package does."""
     digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("*/**/migrations/*.py")):
+    apps = [
+        d
+        for d in ROOT.iterdir()
+        if d.is_dir() and not d.name.startswith(".") and d.name not in TREE_SKIP
+    ]
+    paths = (p for app in apps for p in app.rglob("migrations/*.py"))
+    for path in sorted(paths):
         relative = path.relative_to(ROOT)
-        if TREE_SKIP & set(relative.parts) or relative.parts[0] == "node_modules":
+        if TREE_SKIP & set(relative.parts):
             continue
         digest.update(str(relative).encode() + b"\0" + path.read_bytes())
     packages = sorted(
