@@ -116,9 +116,11 @@ $(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(PY)
 	$(PIP) install --quiet -r requirements-bench.txt
 	@touch $@ $(VENV)/.runtime-installed
 
-## bench: load test GraphQL vs hello-world and Wagtail API v2 (QUICK=1: smoke run)
+## bench: load test GraphQL vs hello-world and Wagtail API v2 on the default and the
+## production stack (QUICK=1: smoke run; BENCH_STACK=sqlite: no PostgreSQL/Redis;
+## RESULTS=1: copy the Markdown summary to bench/RESULTS.md)
 bench: $(VENV)/.bench-installed
-	QUICK=$(QUICK) $(PY) bench/run.py
+	QUICK=$(QUICK) RESULTS=$(RESULTS) $(PY) bench/run.py
 
 ## schema: regenerate frontend_contract/schema.graphql
 schema: install

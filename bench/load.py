@@ -11,7 +11,7 @@ from pathlib import Path
 from random import Random
 
 from bench import operations as ops
-from bench.config import LUA, Config
+from bench.config import LUA, SEED_ARTICLE_SLUG, Config
 from bench.processes import Server, http
 
 # --- requests ------------------------------------------------------------------
@@ -51,12 +51,29 @@ def api_v2_detail_request(fx: dict, rng: Random):
     return {"method": "GET", "path": f"/api/v2/pages/{pk}/", "headers": {}}
 
 
+def seed_detail_request(fx: dict) -> dict:
+    """The seed article's ArticleDetail, past the response cache."""
+    op = ops.OPERATIONS[ops.DETAIL_OPERATION]
+    slug = fx.get("seed_article_slug") or SEED_ARTICLE_SLUG
+    return graphql_request(op, {**fx, "article_slugs": [slug]}, Random(0), bypass=True)
+
+
+def api_v2_seed_request(fx: dict) -> dict:
+    """The seed article's REST detail: the same fields (content/articles/bench.py)."""
+    pk = fx.get("seed_article_id") or fx["article_ids"][0]
+    return {"method": "GET", "path": f"/api/v2/pages/{pk}/", "headers": {}}
+
+
 def build_requests(scenario: str, fx: dict, seed: int = 8) -> list[dict]:
     rng = Random(seed)
     n = 400
     by_name = ops.OPERATIONS
-    if scenario == "hello":
+    if scenario in {"hello", "hello_default"}:
         return [{"method": "GET", "path": "/bench/hello", "headers": {}}]
+    if scenario == "api_v2_detail_seed":
+        return [api_v2_seed_request(fx)]
+    if scenario == "gql_detail_seed_uncached":
+        return [seed_detail_request(fx)]
     if scenario == "api_v2_list":
         return [api_v2_list_request(fx, rng) for _ in range(n)]
     if scenario == "api_v2_detail":
@@ -118,13 +135,21 @@ def write_lua_requests(path: Path, requests: list[dict], host: str) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def run_wrk(wrk: str, server: Server, config: Config, requests: Path, seconds: int):
+def run_wrk(
+    wrk: str,
+    server: Server,
+    config: Config,
+    requests: Path,
+    seconds: int,
+    connections: int | None = None,
+):
+    connections = connections or config.connections
     cmd = [
         wrk,
         "-t",
-        str(config.wrk_threads),
+        str(min(config.wrk_threads, connections)),
         "-c",
-        str(config.connections),
+        str(connections),
         "-d",
         f"{seconds}s",
         "--timeout",
@@ -201,6 +226,8 @@ def per_request_costs(
     targets["hello"] = build_requests("hello", fx)
     targets["api_v2_list"] = [api_v2_list_request(fx, rng) for _ in range(3)]
     targets["api_v2_detail"] = [api_v2_detail_request(fx, rng) for _ in range(3)]
+    targets["articleDetailSeed"] = [seed_detail_request(fx)] * 3
+    targets["api_v2_detail_seed"] = [api_v2_seed_request(fx)] * 3
     for name, reqs in targets.items():
         samples = [measure_operation(server, req) for req in reqs]
         if any(s["status"] != 200 for s in samples):

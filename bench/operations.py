@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
+from bench.config import SEED_ARTICLE_SLUG
 from content.articles.bench import ARTICLE_LIST_API_FIELDS
 
 # --- GraphQL -----------------------------------------------------------------
@@ -214,6 +215,13 @@ def collect_fixtures() -> dict:
     fixtures["article_count"] = pages.count()
     fixtures["article_ids"] = [pk for pk, _, _ in rows]
     fixtures["article_slugs"] = [slug for _, slug, _ in rows]
+    # The clinic's own article (table, spectrum, call to action, featured
+    # trainers): a detail scenario of its own, GraphQL and REST side by side.
+    seed = pages.filter(slug=SEED_ARTICLE_SLUG).values_list("pk", flat=True).first()
+    fixtures["seed_article_id"] = seed
+    fixtures["seed_article_slug"] = SEED_ARTICLE_SLUG if seed else None
+    if seed is None:
+        fixtures["notes"].append(f"the seed article {SEED_ARTICLE_SLUG} is not live")
     words = sorted(
         {w.lower() for _, _, title in rows for w in title.split() if len(w) > 4}
     )

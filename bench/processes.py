@@ -17,12 +17,14 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
+from bench import stacks
 from bench.config import (
     BIN,
     DEFAULT_TREE,
     OUT,
     ROOT,
     TREE_SKIP,
+    TREE_SKIP_TOP,
     Config,
     log,
 )
@@ -47,6 +49,11 @@ def server_env(config: Config) -> dict:
         STATIC_ROOT=str(OUT / "static"),
         MEDIA_ROOT=str(OUT / "media"),
     )
+    # The stack is the bench's choice, not whatever the shell exported.
+    env.pop("REDIS_URL", None)
+    env.pop("VIEW_COUNTER_REDIS_URL", None)
+    if config.redis_url:
+        env["REDIS_URL"] = config.redis_url
     return env
 
 
@@ -74,7 +81,10 @@ def prepare_default_tree(config: Config, env: dict) -> dict:
         ROOT,
         DEFAULT_TREE,
         ignore=lambda folder, names: [
-            n for n in names if n in TREE_SKIP or n.startswith("db.sqlite3")
+            n
+            for n in names
+            if n in TREE_SKIP
+            or (Path(folder) == ROOT and (n in TREE_SKIP_TOP or n.startswith("db.")))
         ],
     )
     target = DEFAULT_TREE / "db.sqlite3"
@@ -88,7 +98,17 @@ def prepare_default_tree(config: Config, env: dict) -> dict:
         source.close()
         copy.close()
     else:
+        # Its own copy of the demo content, from a migrated empty file when
+        # an earlier run left one for these migrations.
+        template = stacks.sqlite_template()
+        if template.exists():
+            shutil.copyfile(template, target)
         manage(env, "migrate", "--noinput", cwd=DEFAULT_TREE)
+        if not template.exists():
+            shutil.copyfile(target, template)
+            for old in OUT.glob("migrated-*.sqlite3"):
+                if old != template:
+                    old.unlink()
         load_demo(config, env, cwd=DEFAULT_TREE)
     script = (
         "import json, cms.settings.production as s; "
@@ -162,6 +182,7 @@ def prepare_database(config: Config, env: dict) -> None:
     t0 = time.monotonic()
     manage(env, "migrate", "--noinput")
     log(f"  migrated in {time.monotonic() - t0:.1f}s")
+    stacks.save_template(config)
     t0 = time.monotonic()
     load_demo(config, env)
     log(
@@ -196,10 +217,18 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, config: Config, env: dict, log_path: Path, cwd: Path = ROOT):
+    def __init__(
+        self,
+        config: Config,
+        env: dict,
+        log_path: Path,
+        cwd: Path = ROOT,
+        workers: int | None = None,
+    ):
         self.config = config
         self.env = env
         self.cwd = cwd
+        self.worker_count = workers or config.workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -213,7 +242,7 @@ class Server:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
-            str(self.config.workers),
+            str(self.worker_count),
             "--worker-class",
             self.config.worker_class,
             "--log-level",
@@ -270,6 +299,16 @@ class Server:
                     "peak_mb": round(fields["VmHWM"], 1),
                 }
         return result
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the master and its live workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in [self.process.pid, *self.workers()]:
+            with suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
