@@ -83,8 +83,10 @@ class ScaleConfig:
 
     def __init__(self, config: Config):
         self.database_url = config.database_url
-        self.articles = config.articles
-        self.trainers = config.trainers
+        # The scale whatever QUICK says (QUICK only takes fewer
+        # samples): at the quick bench's scale, large would equal small.
+        self.articles = env_num("SCALE_ARTICLES", 500)
+        self.trainers = env_num("SCALE_TRAINERS", 5000)
         self.sync_rows = env_num("SCALE_SYNC_ROWS", 100_000)
         self.small = {
             "articles": env_num("SCALE_SMALL_ARTICLES", 50),
