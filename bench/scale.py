@@ -1,7 +1,8 @@
 """Scale check: the trainer operations on small and large data, with plans.
 
-``python -m bench.scale``, or ``measure(Config())`` and ``markdown(result)``
-from the benchmark. Builds (or tops up) a small and a large database beside
+``python -m bench.scale``, or from ``make bench`` as an optional section
+(``bench/sections.py``): ``measure(config)``, ``markdown(result)`` and
+``targets(result)``. Builds (or tops up) a small and a large database beside
 the bench database, times each operation in process against ``/graphql/``
 (response cache off), counts its SQL and explains each query. docs/scale.md
 describes the datasets, the method and the results.
@@ -245,11 +246,37 @@ def markdown(result: dict) -> list[str]:
     for name, op in large["operations"].items():
         lines += ["", f"`{name}`:", ""]
         for q in op["plans"]:
-            plan = " / ".join(q["plan"])
+            # Access paths only (the JSON has the whole plan), capped.
+            paths = [p.strip(" ->") for p in q["plan"] if _access_path(p)]
+            plan = " / ".join(paths or q["plan"][:1])[:400]
             lines.append(
                 f"{q['index']}. ({q['ms']:.1f} ms) `{q['sql'][:110]}` -> {plan}"
             )
     return lines
+
+
+def _access_path(line: str) -> bool:
+    return "SCAN" in line.upper() or line.lstrip().startswith("SEARCH")
+
+
+def targets(result: dict) -> dict:
+    """The 1.5x target per operation, shaped like ``bench.report.check``'s
+    entries (``make bench`` merges them into its targets table)."""
+    entries = {}
+    for name, r in result["ratios"].items():
+        entries[f"{name}_large_vs_small"] = {
+            "label": f"{name} large/small time ({result['vendor']})",
+            "value": None if r["ratio"] is None else round(r["ratio"], 2),
+            "goal": f"<= {TARGET_RATIO}",
+            "pass": None if r["ratio"] is None else r["meets_target"],
+        }
+        entries[f"{name}_same_sql"] = {
+            "label": f"{name} SQL count, small = large",
+            "value": r["same_sql_count"],
+            "goal": "== True",
+            "pass": r["same_sql_count"],
+        }
+    return entries
 
 
 def _times(ratio) -> str:
