@@ -282,6 +282,30 @@ def _create_batch(directory, specs, specialties, credentials, *, bulk) -> int:
 CURATED_COUNT = 24
 
 
+def add_change_log_rows(count: int, *, batch: int = 5000) -> int:
+    """Append ``count`` sync change-log rows over the existing profiles, in
+    bulk (no signals), for scale checks: mostly edits, each removal followed
+    by the same profile's republish 7 rows later (so replaying the log still
+    ends on the live directory), timestamps spread over the past year."""
+    pks = list(TrainerProfilePage.objects.order_by("pk").values_list("pk", flat=True))
+    if not pks or count <= 0:
+        return 0
+    start = timezone.now() - datetime.timedelta(days=365)
+    step = datetime.timedelta(days=365) / count
+    upsert, remove = TrainerChange.Kind.UPSERT, TrainerChange.Kind.REMOVE
+    for first in range(0, count, batch):
+        rows = []
+        for i in range(first, min(count, first + batch)):
+            kind, page = upsert, pks[(i * 7919) % len(pks)]
+            if i % 50 == 0 and i + 7 < count:
+                kind, page = remove, pks[i % len(pks)]
+            elif i % 50 == 7:
+                page = pks[(i - 7) % len(pks)]
+            rows.append(TrainerChange(page_id=page, kind=kind, at=start + step * i))
+        TrainerChange.objects.bulk_create(rows)
+    return count
+
+
 def load(stdout, *, parent: Page, count=None, seed=2026) -> TrainerDirectoryPage:
     """The directory under ``parent`` and its trainers: the curated set, or
     ``count`` profiles in all."""

@@ -140,6 +140,11 @@ class TrainerProfilePage(HeadlessPreviewMixin, Page):
 
     class Meta:
         verbose_name = "trainer profile"
+        indexes = [
+            # 'Near me': the bounding box is a latitude range (index seek)
+            # with the longitude range checked inside the index (docs/scale.md).
+            models.Index(fields=["latitude", "longitude"], name="trainer_lat_lon_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -196,6 +201,16 @@ class TrainerCredential(Orderable):
         FieldPanel("issued_on"),
         FieldPanel("expires_on"),
     ]
+
+    class Meta(Orderable.Meta):
+        indexes = [
+            # The credential facet counts current credentials of the matching
+            # profiles from this index alone, without reading the rows.
+            models.Index(
+                fields=["page", "expires_on", "credential"],
+                name="trainercred_page_current_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.credential_id} {self.number}".strip()
@@ -284,7 +299,8 @@ class TrainerChange(models.Model):
         REMOVE = "remove", "Unpublished, made private or deleted"
 
     # No foreign key: the log outlives deleted pages (they become tombstones).
-    page_id = models.PositiveIntegerField(db_index=True)
+    # Indexed with ``at`` (Meta.indexes); sync itself reads by id (the key).
+    page_id = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
 
@@ -292,6 +308,11 @@ class TrainerChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # A profile's rows, newest last: the credential-expiry sweep's
+            # MAX(at) per page and any page_id lookup (docs/scale.md).
+            models.Index(fields=["page_id", "at"], name="trainerchange_page_at_idx"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.kind} page {self.page_id}"

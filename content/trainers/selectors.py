@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
 from cms.db import ids_subquery
@@ -229,7 +229,9 @@ def search_trainers(*, flt=None, near=None, order=None, limit=None, offset=None)
     columns = ["pk", "latitude", "longitude"]
     if order in sort_column:
         columns.append(sort_column[order])
-    candidates = base.filter(near.bounding_box()).values_list(*columns)
+    # No ORDER BY (the rows are sorted here): with the page tree's path order
+    # the planner walks every page instead of the latitude/longitude index.
+    candidates = base.filter(near.bounding_box()).order_by().values_list(*columns)
     rows = []
     lat0, lon0, radius = near.latitude, near.longitude, near.radius_km
     for pk, lat, lon, *key in candidates:
@@ -321,8 +323,10 @@ def sync_trainers(*, cursor=None, limit=DEFAULT_SYNC_LIMIT) -> dict:
     limit, _ = check_pagination(limit, 0)
     after = decode_cursor(cursor)
     if after:
-        latest = TrainerChange.objects.order_by("-id").values_list("id", flat=True)
-        if after > (latest.first() or 0):
+        # MAX(id), not ORDER BY id DESC LIMIT 1: SQLite plans the latter as a
+        # SCAN (it stops at the first row, but reads as a full scan).
+        latest = TrainerChange.objects.aggregate(latest=Max("id"))["latest"]
+        if after > (latest or 0):
             raise ApiError(
                 "The sync cursor is ahead of this server's change log. "
                 "Sync again from the start (cursor: null).",
