@@ -134,14 +134,13 @@ def test_a_change_without_precise_tags_invalidates_everything(
     assert not reader.read(article_params("plain"))[1]
 
 
+@pytest.mark.parametrize("own_cache", ["local-memory"], indirect=True)
 def test_a_hit_costs_one_query_with_the_versions_in_the_database(
     site,  # noqa: F811
     own_cache,
     client,
     django_assert_num_queries,
 ):
-    if not response_cache._process_local():
-        pytest.skip("the shared cache holds the versions: no query")
     reader = Reader(client, own_cache)
     reader.warm(article_params(SEED_SLUG))
     with django_assert_num_queries(1):
