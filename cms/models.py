@@ -2,7 +2,7 @@ from django.db import models
 
 from cms.preview import PreviewSnapshot
 
-__all__ = ["ContentGeneration", "PreviewSnapshot"]
+__all__ = ["ContentGeneration", "PreviewSnapshot", "TagVersion"]
 
 
 class ContentGeneration(models.Model):
@@ -22,3 +22,19 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return f"content generation {self.value}"
+
+
+class TagVersion(models.Model):
+    """The generation at which responses tagged ``tag`` last changed, when
+    the default cache is not shared (else the cache holds it,
+    ``cms.graphql.versions``). A cached response is current while none of
+    its tags changed after the generation it was computed at."""
+
+    tag = models.CharField(max_length=255, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "cache tag version"
+
+    def __str__(self):
+        return f"{self.tag} @ {self.version}"

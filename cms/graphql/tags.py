@@ -4,7 +4,9 @@ A tag per object a response contains (``article:12``, ``table:3``), a type
 tag per kind of object in it (``article``: the webhooks' ``cacheTags`` use
 the same names, ``webhooks.events.cache_tags``), list tags for root fields
 whose answer changes when something is added or removed (``article:list``,
-``trainerDirectory``, ``settings``), and ``graphql`` on every response.
+``trainerDirectory``, ``settings``), and ``graphql`` on every response. A
+root field named in none of the settings' maps (nor static, nor
+introspection) gets ``overflow``: any change invalidates it.
 
 Objects are collected while the operation executes: graphql-core calls
 ``execute_fields`` once per object it resolves fields on, and the execute
@@ -94,11 +96,20 @@ class Collector:
         list tag (the object may be published later)."""
         by_field = settings.EDGE_LIST_TAGS_BY_ROOT_FIELD
         on_miss = settings.EDGE_MISS_TAGS_BY_ROOT_FIELD
+        static = settings.EDGE_STATIC_ROOT_FIELDS
         for key, nodes in fields.items():
             name = nodes[0].name.value
             self.lists.update(by_field.get(name, ()))
             if name in on_miss and results.get(key) is None:
                 self.lists.update(on_miss[name])
+            if not (
+                name in by_field
+                or name in on_miss
+                or name in static
+                or name.startswith("__")
+            ):
+                # Nothing says what it depends on: any change drops it.
+                self.lists.add(OVERFLOW)
 
     def tags(self) -> list[str]:
         types = {tag.partition(":")[0] for tag in self.objects}

@@ -62,6 +62,9 @@ EDGE_MISS_TAGS_BY_ROOT_FIELD = {
     "comparisonTable": ("table:list",),
     "trainer": ("trainerDirectory",),
 }
+# Root fields whose answer no content change alters. Any other root field
+# not named above is tagged "overflow" (dropped on every change).
+EDGE_STATIC_ROOT_FIELDS = ("apiVersion",)
 # The list tags a publish, unpublish, move or delete of a model purges.
 EDGE_LIST_TAGS_BY_MODEL = {
     "content.articlepage": ("article:list", "search"),

@@ -104,10 +104,10 @@ def test_variables_operation_and_host_are_part_of_the_key(gql, items_calls):
 
 
 def test_variables_key_is_canonical():
-    one = response_cache.response_key(1, "d", {"a": 1, "b": 2}, None, "h")
-    two = response_cache.response_key(1, "d", {"b": 2, "a": 1}, None, "h")
+    one = response_cache.response_key("d", {"a": 1, "b": 2}, None, "h")
+    two = response_cache.response_key("d", {"b": 2, "a": 1}, None, "h")
     assert one == two
-    assert one != response_cache.response_key(2, "d", {"a": 1, "b": 2}, None, "h")
+    assert one != response_cache.response_key("d", {"a": 1, "b": 3}, None, "h")
 
 
 def test_responses_with_errors_are_not_cached(gql):
@@ -208,7 +208,15 @@ def test_a_broken_cache_degrades_to_no_cache(gql, settings, caplog):
 def test_one_commit_bump_is_scheduled_per_transaction(
     django_capture_on_commit_callbacks,
 ):
+    from cms.graphql.versions import _OnCommit
+
     with django_capture_on_commit_callbacks() as callbacks:
         for name in ("a", "b", "c"):
             Collection.get_first_root_node().add_child(name=name)
-    assert [c for c in callbacks if c is response_cache._bump] == [response_cache._bump]
+    scheduled = [c for c in callbacks if isinstance(c, _OnCommit)]
+    if response_cache._process_local():
+        # The versions are rows written in the change's own transaction.
+        assert scheduled == []
+    else:
+        assert len(scheduled) == 1
+        assert "graphql" in scheduled[0].tags

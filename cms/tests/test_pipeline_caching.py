@@ -43,9 +43,7 @@ def test_the_visibility_snapshot_alone_reads_the_generation(settings):
 def test_a_miss_then_a_stored_body_is_a_hit(cache_on):
     request = factory.get("/graphql/")
     generation = response_cache.current_generation()
-    key = response_cache.response_key(
-        generation, QUERY.id, {"n": 2}, None, "testserver"
-    )
+    key = response_cache.response_key(QUERY.id, {"n": 2}, None, "testserver")
 
     miss = caching.lookup(request, QUERY, PARAMS)
     caching.store(miss, '{"data":{}}')
@@ -59,29 +57,35 @@ def test_the_key_depends_on_variables_operation_and_host(cache_on):
     request = factory.get("/graphql/")
     other_host = factory.get("/graphql/", HTTP_HOST="localhost")
     keys = {
-        caching.key_for(request, QUERY, PARAMS, 1),
-        caching.key_for(request, QUERY, Params(query=TEXT, variables={"n": 3}), 1),
-        caching.key_for(request, QUERY, Params(query=TEXT, operation_name="Items"), 1),
-        caching.key_for(other_host, QUERY, PARAMS, 1),
-        caching.key_for(request, QUERY, PARAMS, 2),
+        caching.key_for(request, QUERY, PARAMS),
+        caching.key_for(request, QUERY, Params(query=TEXT, variables={"n": 3})),
+        caching.key_for(request, QUERY, Params(query=TEXT, operation_name="Items")),
+        caching.key_for(other_host, QUERY, PARAMS),
     }
 
-    assert len(keys) == 5
+    assert len(keys) == 4
     assert None not in keys
 
 
-def test_preview_bench_bypass_and_an_unknown_generation_have_no_key(cache_on, settings):
+def test_preview_and_bench_bypass_have_no_key(cache_on, settings):
     preview = factory.get("/graphql/", HTTP_X_PREVIEW_TOKEN="t")
     bypass = factory.get("/graphql/", HTTP_X_BENCH_BYPASS_CACHE="1")
-    plain = factory.get("/graphql/")
 
-    assert caching.key_for(preview, QUERY, PARAMS, 1) is None
-    assert caching.key_for(plain, QUERY, PARAMS, None) is None
-    assert caching.key_for(bypass, QUERY, PARAMS, 1) == response_cache.response_key(
-        1, QUERY.id, {"n": 2}, None, "testserver"
+    assert caching.key_for(preview, QUERY, PARAMS) is None
+    assert caching.key_for(bypass, QUERY, PARAMS) == response_cache.response_key(
+        QUERY.id, {"n": 2}, None, "testserver"
     )
     settings.BENCH_ENDPOINTS = True
-    assert caching.key_for(bypass, QUERY, PARAMS, 1) is None
+    assert caching.key_for(bypass, QUERY, PARAMS) is None
+
+
+def test_an_unknown_generation_stores_nothing(cache_on):
+    request = factory.get("/graphql/")
+    miss = caching.lookup(request, QUERY, PARAMS)
+
+    caching.store(Lookup(None, miss.key), '{"data":{}}')
+
+    assert caching.lookup(request, QUERY, PARAMS).body is None
 
 
 def test_storing_without_a_key_stores_nothing(cache_on):

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.graphql import ratelimit
-from cms.graphql.cache import bump_generation
+from cms.graphql.signals import content_changed
 from cms.graphql.tags import prefix_for_label
 from cms.selectors import public_pages
 from content.engagement import spam, tokens
@@ -34,7 +34,6 @@ from content.engagement.models import (
     UsedFormToken,
 )
 from content.engagement.text import TextRejected, clean_body, clean_name
-from edge import purge
 
 logger = logging.getLogger("content.engagement")
 
@@ -218,12 +217,14 @@ def _send_notices(comment, article, comment_settings, link_base) -> None:
 
 
 def public_change(article_ids) -> None:
-    """Comments the public sees changed on these articles: the response
-    cache starts again (the generation), and a CDN drops those articles'
-    responses (their edge tags), once the change commits."""
-    bump_generation()
-    prefix = prefix_for_label("content.articlepage")
-    purge.request({f"{prefix}:{article_id}" for article_id in article_ids})
+    """Comments the public sees changed on these articles: the responses
+    tagged with them are invalidated in the response cache, and a CDN drops
+    them (their edge tags) once the change commits."""
+    prefixes = (
+        prefix_for_label("content.articlepage"),
+        prefix_for_label("wagtailcore.page"),
+    )
+    content_changed({f"{p}:{pk}" for pk in article_ids for p in prefixes})
 
 
 def moderate(comments, status: str) -> int:

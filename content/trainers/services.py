@@ -25,8 +25,9 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.graphql.cache import bump_generation
 from cms.graphql.errors import ApiError, ErrorCode
+from cms.graphql.signals import content_changed
+from cms.graphql.tags import prefix_for_label
 from cms.selectors import public_pages
 from content.catalogue.models import Credential, Specialty
 from content.trainers.models import (
@@ -197,8 +198,14 @@ def log_expired_credentials(now: datetime.datetime | None = None) -> list[int]:
         )
         log_changes(stale, UPSERT)
     if stale:
-        # Cached directory and sync responses still show the old flags.
-        bump_generation()
+        # Cached directory, sync and profile responses show the old flags.
+        prefixes = (
+            prefix_for_label("content.trainerprofilepage"),
+            prefix_for_label("wagtailcore.page"),
+        )
+        content_changed(
+            {"trainerDirectory", *(f"{p}:{pk}" for pk in stale for p in prefixes)}
+        )
     return stale
 
 

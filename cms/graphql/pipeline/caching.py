@@ -2,8 +2,10 @@
 
 A body cached for this exact document, variables, operation and host was
 produced by a request that passed every later step, so a hit skips parsing,
-validation, cost and execution. The content generation, read once, keys both
-the response cache and the request's visibility snapshot (``cms.selectors``).
+validation, cost and execution, while none of its cache tags changed since
+it was computed (``cms.graphql.versions``: the generation and the tags'
+newest version are one read). That read's generation also keys the request's
+visibility snapshot (``cms.selectors``) and stamps a body stored after a miss.
 Preview requests, mutations and documents with preview or token arguments
 are never cached (``cacheable``); nor is a body with errors. While the
 database cannot be reached, a cached answer is served stale for up to
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 
 from cms import request_log
 from cms.graphql import cache as response_cache
-from cms.graphql import horizon
+from cms.graphql import horizon, versions
 from cms.graphql.config import graphql_settings
 from cms.graphql.pipeline.lookup import Query
 from cms.graphql.pipeline.transport import Params
+from cms.graphql.tags import EVERY_RESPONSE
 
 PREVIEW_HEADER = "X-Preview-Token"
 BENCH_BYPASS_HEADER = "X-Bench-Bypass-Cache"
@@ -48,15 +51,12 @@ def generation_state() -> tuple[int | None, bool]:
     return None, False
 
 
-def key_for(request, query: Query, params: Params, generation: int | None):
+def key_for(request, query: Query, params: Params):
     if not response_cache.enabled() or request.headers.get(PREVIEW_HEADER):
         return None
     if graphql_settings().bench_endpoints and request.headers.get(BENCH_BYPASS_HEADER):
         return None  # make bench measures uncached requests this way
-    if generation is None:
-        return None
     return response_cache.response_key(
-        generation,
         query.id,
         params.variables,
         params.operation_name,
@@ -65,17 +65,26 @@ def key_for(request, query: Query, params: Params, generation: int | None):
 
 
 def lookup(request, query: Query, params: Params) -> Lookup:
-    current, database_down = generation_state()
-    key = key_for(request, query, params, current)
+    key = key_for(request, query, params)
     if key is None:
-        return Lookup(current, None)
-    if database_down:
-        return _stale(key, current)
-    entry = response_cache.get_response(key)
-    request_log.note_cache(hit=entry is not None)
-    if entry is None:
+        return Lookup(generation(), None)
+    entry = response_cache.get_entry(key)
+    if entry is None or entry.stamp is None:
+        current, database_down = generation_state()
+        if database_down:
+            return _stale(key, current)
+        request_log.note_cache(hit=False)
         return Lookup(current, key)
-    body, tags = unpack(entry)
+    body, tags = unpack(entry.body)
+    # One read: the generation, and whether any of the tags changed since
+    # the body was computed (``cms.graphql.versions``).
+    current, state = versions.check(sorted({EVERY_RESPONSE, *tags}), entry.stamp)
+    if state == versions.DOWN:
+        return _stale(key, current)
+    hit = state == versions.CURRENT and entry.fresh
+    request_log.note_cache(hit=hit)
+    if not hit:
+        return Lookup(current, key)
     return Lookup(current, key, body, tags=tags)
 
 
@@ -118,9 +127,13 @@ def cacheable(request, *, is_mutation: bool, mentions_preview: bool) -> bool:
 
 
 def store(found: Lookup, body: str, tags=()) -> None:
-    if found.key is not None:
+    # Without a generation read before execution there is no stamp.
+    if found.key is not None and found.generation is not None:
+        versions.note_tags(sorted({EVERY_RESPONSE, *tags}), found.generation)
         # Never kept past the next scheduled go-live or expiry.
         timeout = horizon.bound(
             graphql_settings().response_cache_timeout, found.generation
         )
-        response_cache.set_response(found.key, pack(body, tags), timeout=timeout)
+        response_cache.set_response(
+            found.key, pack(body, tags), timeout=timeout, stamp=found.generation
+        )
