@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from cms.db import ids_subquery
@@ -44,9 +44,9 @@ def public_profiles():
     return public_pages(TrainerProfilePage.objects.all())
 
 
-def public_trainers(*, fields: set[str] | None = None):
-    """Live, public profiles with what the profile type needs prefetched:
-    every relation, or only those of the GraphQL ``fields`` given."""
+def trainer_prefetches(fields: set[str] | None = None) -> list:
+    """What the profile type needs prefetched: every relation, or only
+    those of the GraphQL ``fields`` given."""
     photo = "photo__renditions"
     prefetches = {
         "credentials": Prefetch(
@@ -64,11 +64,31 @@ def public_trainers(*, fields: set[str] | None = None):
     for field, prefetch in prefetches.items():
         if (fields is None or field in fields) and prefetch not in chosen:
             chosen.append(prefetch)
+    return chosen
+
+
+def public_trainers(*, fields: set[str] | None = None):
+    """Live, public profiles with what the profile type needs prefetched:
+    every relation, or only those of the GraphQL ``fields`` given."""
     return (
         public_pages(TrainerProfilePage.objects)
         .select_related("photo")
-        .prefetch_related(*chosen)
+        .prefetch_related(*trainer_prefetches(fields))
     )
+
+
+def chosen_trainers(links, *, fields: set[str] | None = None) -> list:
+    """The public profiles that ``links`` (rows of an orderable with a
+    ``trainer`` foreign key) choose, in the links' order: read with the links
+    in one query, then what ``fields`` needs prefetched."""
+    links = (
+        links.filter(trainer__in=public_profiles().values("pk"))
+        .select_related("trainer__photo")
+        .order_by("sort_order", "pk")
+    )
+    trainers = [link.trainer for link in links]
+    prefetch_related_objects(trainers, *trainer_prefetches(fields))
+    return trainers
 
 
 def trainers_by_id(*, ids: list[int]) -> dict:
