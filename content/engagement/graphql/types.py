@@ -156,7 +156,7 @@ def comment_policy(article, info) -> CommentPolicy:
     # apply until an editor saves them). Saving the row bumps the content
     # generation, so the row read is kept for it (cms.selectors).
     policy = visibility().remembered(
-        ("comment-settings",), lambda: CommentSettings.objects.order_by("pk").first()
+        ("comment-settings",), selectors.saved_comment_settings
     )
     policy = policy or CommentSettings()
     return CommentPolicy(
