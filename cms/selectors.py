@@ -20,12 +20,14 @@ from functools import cached_property
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http.request import split_domain_port
 from django.utils import timezone
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
     Page,
     PageViewRestriction,
+    Site,
 )
 
 from cms.graphql import cache as response_cache
@@ -96,6 +98,24 @@ class Visibility:
     def hides_path(self, path: str, now=None) -> bool:
         heads = (*self.restricted_paths, *self.hidden_paths(now))
         return any(path.startswith(head) for head in heads)
+
+    def remembered(self, key, load):
+        """``load()``, called once per ``key`` for as long as this snapshot
+        is current: for rows whose every change bumps the generation (sites,
+        site settings). At most ``MAX_REMEMBERED`` keys (the host of a
+        request is one): past that, ``load()`` runs on every call."""
+        memo = self.__dict__.setdefault("_remembered", {})
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        value = load()
+        if len(memo) < MAX_REMEMBERED:
+            memo[key] = value
+        return value
+
+
+MAX_REMEMBERED = 64
 
 
 _lock = threading.Lock()
@@ -217,6 +237,25 @@ def is_public_snippet(obj) -> bool:
         return False
     expire_at = getattr(obj, "expire_at", None)
     return expire_at is None or expire_at > timezone.now()
+
+
+def request_site(request):
+    """``Site.find_for_request``, the lookup kept in the visibility snapshot
+    for each host and port: a Site change bumps the generation, as does a
+    change of its root page."""
+    if request is None:
+        return None
+    try:
+        return request._wagtail_site
+    except AttributeError:
+        pass
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    site = visibility().remembered(
+        ("site", hostname, port), lambda: Site._find_for_request(request)
+    )
+    request._wagtail_site = site
+    return site
 
 
 def frontend_url(page) -> str | None:

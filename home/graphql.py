@@ -9,12 +9,21 @@ from grapple.registry import registry
 from wagtail.models import Site
 
 from cms.graphql.registry import list_of, model_type
+from cms.graphql.selection import selected_fields
 from cms.preview import resolve_preview
-from cms.selectors import public_pages
+from cms.selectors import public_pages, request_site, visibility
+from content.articles.selectors import chosen_articles, load_relations
+from content.engagement.graphql.types import prime_counts
 from content.media.graphql.types import requested_renditions
 from content.media.selectors import attach_renditions
 from content.trainers.graphql.types import TrainerProfile
-from home.models import HomePage, OrganisationSettings
+from content.trainers.selectors import chosen_trainers
+from home.models import (
+    HomePage,
+    HomePageFeaturedArticle,
+    HomePageFeaturedTrainer,
+    OrganisationSettings,
+)
 
 
 class SocialPlatformEnum(graphene.Enum):
@@ -58,9 +67,13 @@ FEATURED_TRAINERS = list_of(TrainerProfile)
 
 
 def current_site(info):
-    return (
-        Site.find_for_request(info.context)
-        or Site.objects.filter(is_default_site=True).first()
+    """The request's site, else the default one; kept per host for the
+    content generation (``cms.selectors.request_site``)."""
+    site = request_site(info.context)
+    if site is not None:
+        return site
+    return visibility().remembered(
+        ("default-site",), lambda: Site.objects.filter(is_default_site=True).first()
     )
 
 
@@ -72,6 +85,42 @@ def with_hero_renditions(home, info):
     specs = requested_renditions(info, "heroImage")
     if specs != set():  # nothing asked for: not even the image is read
         attach_renditions([home.hero_image], specs=specs)
+    return home
+
+
+def union(*specs):
+    """Rendition specs of several selections (None: every one)."""
+    if any(s is None for s in specs):
+        return None
+    return set().union(*specs)
+
+
+def with_featured(home, info):
+    """The live home page, its featured articles and trainers loaded with
+    one query each (links joined to the public pages, in editor order) and
+    the relations the query selects, and the renditions of the hero and of
+    the articles' images in one query."""
+    images, specs = [], []
+    if home.hero_image_id is not None:
+        images.append(home.hero_image)
+        specs.append(requested_renditions(info, "heroImage"))
+    fields = selected_fields(info, "featuredArticles")
+    if fields:
+        links = HomePageFeaturedArticle.objects.filter(page_id=home.pk)
+        articles = chosen_articles(links, fields=fields)
+        load_relations(articles, fields=fields - {"heroImage"})
+        prime_counts(articles, fields)
+        home.featured_article_cards = articles
+        if "heroImage" in fields:
+            images += [a.hero_image for a in articles if a.hero_image is not None]
+            specs.append(requested_renditions(info, "featuredArticles", "heroImage"))
+    fields = selected_fields(info, "featuredTrainers")
+    if fields:
+        links = HomePageFeaturedTrainer.objects.filter(page_id=home.pk)
+        home.featured_trainer_profiles = chosen_trainers(links, fields=fields)
+    wanted = union(*specs)
+    if images and wanted != set():
+        attach_renditions(images, specs=wanted)
     return home
 
 
@@ -103,12 +152,17 @@ class HomeQuery(graphene.ObjectType):
             .filter(pk=site.root_page_id)
             .first()
         )
-        return with_hero_renditions(home, info)
+        return None if home is None else with_featured(home, info)
 
     def resolve_organisation_settings(self, info):
         site = current_site(info)
         if site is None:
             return None
-        # Read without creating: a GET must never write a settings row.
-        found = OrganisationSettings.objects.filter(site=site).first()
+        # Read without creating: a GET must never write a settings row. Any
+        # change to the row bumps the generation, so the row read is kept
+        # for it (one per site).
+        found = visibility().remembered(
+            ("organisation-settings", site.pk),
+            lambda: OrganisationSettings.objects.filter(site=site).first(),
+        )
         return found or OrganisationSettings(site=site)

@@ -109,12 +109,21 @@ class HomePage(HeadlessPreviewMixin, Page):
             image=self.hero_image, alt=self.hero_image_alt, request=info.context
         )
 
+    # The live page's resolver loads both lists in bulk
+    # (home.graphql.with_featured); a preview's draft reads its own.
+
     def graphql_featured_articles(self, info, **kwargs):
+        loaded = getattr(self, "featured_article_cards", None)
+        if loaded is not None:
+            return loaded
         return article_cards(
             ids=[link.article_id for link in self.featured_articles.all()]
         )
 
     def graphql_featured_trainers(self, info, **kwargs):
+        loaded = getattr(self, "featured_trainer_profiles", None)
+        if loaded is not None:
+            return loaded
         ids = [link.trainer_id for link in self.featured_trainers.all()]
         by_id = trainers_by_id(ids=ids)
         return [by_id[i] for i in ids if i in by_id]

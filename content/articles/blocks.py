@@ -5,6 +5,8 @@ Block child names avoid ``label``, ``meta``, ``required``, ``clean`` and
 ``render``: they clash with Block attributes and break grapple's types.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail import blocks
@@ -20,7 +22,7 @@ from content.tables.blocks import (
     InlineComparisonTableBlock,
     table_text,
 )
-from content.trainers.blocks import FeaturedTrainersBlock
+from content.trainers.blocks import FeaturedTrainersBlock, raw_featured_trainers
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -175,16 +177,37 @@ class ArticleBodyBlock(blocks.StreamBlock):
     featured_trainers = FeaturedTrainersBlock()
 
 
+class UnreadBlock(NamedTuple):
+    """A block resolved from its stored JSON, as StreamValue's children are."""
+
+    id: str | None
+    block_type: str
+    value: dict
+
+
 def public_blocks(stream) -> list:
     """The blocks of a body the public may see, in order: a chooser block
     whose table is a draft or past its expiry date is dropped, not exposed
-    (a table stays live=True until publish_scheduled runs)."""
-    return [
-        block
-        for block in stream
-        if block.block_type in ArticleBodyBlock.base_blocks
-        and (block.block_type != "comparison_table" or is_public_snippet(block.value))
-    ]
+    (a table stays live=True until publish_scheduled runs).
+
+    Featured-trainers blocks are read from the stored JSON (chosen pages as
+    ids, ``raw_featured_trainers``): their resolver loads the public
+    profiles, so converting them would look the pages up for nothing."""
+    found = []
+    raw_data = stream.raw_data
+    for index in range(len(stream)):
+        raw = raw_data[index]
+        kind = raw.get("type")
+        if kind not in ArticleBodyBlock.base_blocks:
+            continue
+        if kind == "featured_trainers":
+            value = raw_featured_trainers(raw.get("value"))
+            found.append(UnreadBlock(raw.get("id"), kind, value))
+            continue
+        block = stream[index]
+        if kind != "comparison_table" or is_public_snippet(block.value):
+            found.append(block)
+    return found
 
 
 def block_text(block) -> list[str]:

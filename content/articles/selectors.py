@@ -98,6 +98,20 @@ def article_cards(*, ids: list[int]) -> list:
     return articles
 
 
+def chosen_articles(links, *, fields: set[str] | None = None) -> list:
+    """The public articles that ``links`` (rows of an orderable with an
+    ``article`` foreign key) choose, in the links' order, read with the links
+    in one query (hero image joined). Relations are not loaded."""
+    links = (
+        links.filter(article__in=public_pages(ArticlePage.objects).values("pk"))
+        .select_related("article__hero_image")
+        .order_by("sort_order", "pk")
+    )
+    if fields is not None and not fields & {"body", "bodyText"}:
+        links = links.defer("article__body")
+    return [link.article for link in links]
+
+
 def load_relations(
     articles: list, *, fields: set[str], renditions: set[str] | None = None
 ) -> None:
@@ -175,7 +189,11 @@ def load_bodies(articles: list) -> None:
 def body_images(article) -> list:
     """Images chosen in the body's image blocks (loaded in one query)."""
     found = []
-    for block in article.body:
-        if block.block_type == "image" and block.value.get("image") is not None:
-            found.append(block.value["image"])
+    body = article.body
+    for index, raw in enumerate(body.raw_data):
+        # Only the image blocks are converted (one query for the body's).
+        if raw.get("type") == "image":
+            image = body[index].value.get("image")
+            if image is not None:
+                found.append(image)
     return found

@@ -9,7 +9,12 @@ from datetime import date
 
 from django.db.models import Count, Sum
 
-from content.engagement.models import ArticleViewDay, Comment, CommentStatus
+from content.engagement.models import (
+    ArticleViewDay,
+    Comment,
+    CommentSettings,
+    CommentStatus,
+)
 
 
 def approved_comments(*, article_id: int):
@@ -64,3 +69,15 @@ def views_since(*, article_id: int, since: date) -> list[ArticleViewDay]:
             "day"
         )
     )
+
+
+def saved_comment_settings() -> CommentSettings | None:
+    """The saved comment settings row, if an editor has saved one."""
+    return CommentSettings.objects.order_by("pk").first()
+
+
+def comment_settings() -> CommentSettings:
+    """The comment settings, read without creating the row (the defaults
+    until an editor saves them): reading them never writes, and so never
+    bumps the content generation."""
+    return saved_comment_settings() or CommentSettings()

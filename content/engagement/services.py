@@ -26,7 +26,7 @@ from cms.graphql import ratelimit
 from cms.graphql.signals import content_changed
 from cms.graphql.tags import prefix_for_label
 from cms.selectors import public_pages
-from content.engagement import spam, tokens
+from content.engagement import selectors, spam, tokens
 from content.engagement.models import (
     Comment,
     CommentSettings,
@@ -127,7 +127,7 @@ def submit_comment(
     article = public_article(article_pk)
     if article is None:
         raise CommentRejected("NOT_FOUND", "No such article.")
-    comment_settings = CommentSettings.load(request_or_site=request)
+    comment_settings = selectors.comment_settings()
     if not comments_open(article, comment_settings):
         raise CommentRejected("COMMENTS_CLOSED", "Comments on this article are closed.")
 

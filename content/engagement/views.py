@@ -23,8 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.graphql import ratelimit
-from content.engagement import counting, services, tokens
-from content.engagement.models import Comment, CommentSettings
+from content.engagement import counting, selectors, services, tokens
+from content.engagement.models import Comment
 
 logger = logging.getLogger("content.engagement")
 
@@ -42,7 +42,7 @@ def comment_form(request):
     article = services.public_article(request.GET.get("article"))
     if article is None:
         return _error(404, "NOT_FOUND", "No such article.")
-    policy = CommentSettings.load(request_or_site=request)
+    policy = selectors.comment_settings()
     is_open = services.comments_open(article, policy)
     return JsonResponse(
         {

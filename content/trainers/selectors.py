@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from cms.db import ids_subquery
@@ -44,9 +44,9 @@ def public_profiles():
     return public_pages(TrainerProfilePage.objects.all())
 
 
-def public_trainers(*, fields: set[str] | None = None):
-    """Live, public profiles with what the profile type needs prefetched:
-    every relation, or only those of the GraphQL ``fields`` given."""
+def trainer_prefetches(fields: set[str] | None = None) -> list:
+    """What the profile type needs prefetched: every relation, or only
+    those of the GraphQL ``fields`` given."""
     photo = "photo__renditions"
     prefetches = {
         "credentials": Prefetch(
@@ -64,11 +64,33 @@ def public_trainers(*, fields: set[str] | None = None):
     for field, prefetch in prefetches.items():
         if (fields is None or field in fields) and prefetch not in chosen:
             chosen.append(prefetch)
-    return (
-        public_pages(TrainerProfilePage.objects)
-        .select_related("photo")
-        .prefetch_related(*chosen)
-    )
+    return chosen
+
+
+def public_trainers(*, fields: set[str] | None = None):
+    """Live, public profiles with what the profile type needs prefetched:
+    every relation, or only those of the GraphQL ``fields`` given."""
+    profiles = public_pages(TrainerProfilePage.objects)
+    if needs_photo(fields):
+        profiles = profiles.select_related("photo")
+    return profiles.prefetch_related(*trainer_prefetches(fields))
+
+
+def needs_photo(fields: set[str] | None) -> bool:
+    """Whether the GraphQL ``fields`` read the photo (joined when they do)."""
+    return fields is None or bool(fields & {"photo", "portrait"})
+
+
+def chosen_trainers(links, *, fields: set[str] | None = None) -> list:
+    """The public profiles that ``links`` (rows of an orderable with a
+    ``trainer`` foreign key) choose, in the links' order: read with the links
+    in one query, then what ``fields`` needs prefetched."""
+    links = links.filter(trainer__in=public_profiles().values("pk"))
+    joined = "trainer__photo" if needs_photo(fields) else "trainer"
+    links = links.select_related(joined).order_by("sort_order", "pk")
+    trainers = [link.trainer for link in links]
+    prefetch_related_objects(trainers, *trainer_prefetches(fields))
+    return trainers
 
 
 def trainers_by_id(*, ids: list[int]) -> dict:

@@ -10,6 +10,7 @@ from content.articles.selectors import load_relations
 from content.engagement.graphql.types import prime_counts
 from content.richtext.selectors import prime_sources, raw_strings
 from content.tables.graphql.loaders import table_link_sources
+from content.trainers.blocks import raw_featured_trainers
 from content.trainers.graphql.loaders import (
     FEATURED_TRAINERS,
     FeaturedTrainers,
@@ -47,11 +48,16 @@ def prime_body_links(articles: list, info) -> None:
             and isinstance(block.get("value"), dict)
             and isinstance(block["value"].get("page"), int)
         ]
-        for block in article.body:
-            if block.block_type == "comparison_table" and block.value is not None:
-                sources += table_link_sources(block.value)
-            elif block.block_type == "featured_trainers":
-                trainer_ids += featured_trainer_ids(block.value)
+        for index, block in enumerate(raw):
+            # Only the tables are converted (one query for the body's);
+            # featured trainers are read as ids, as the body resolves them.
+            if block.get("type") == "comparison_table":
+                table = article.body[index].value
+                if table is not None:
+                    sources += table_link_sources(table)
+            elif block.get("type") == "featured_trainers":
+                value = raw_featured_trainers(block.get("value"))
+                trainer_ids += featured_trainer_ids(value)
     prime_sources(info, sources, page_ids)
     if trainer_ids and isinstance(info.context, RequestContext):
         info.context.loaders[FEATURED_TRAINERS] = FeaturedTrainers(trainer_ids)

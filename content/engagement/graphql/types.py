@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import page_type, paginate, pagination_args
+from cms.selectors import visibility
 from content.engagement import selectors
 from content.engagement.models import CommentSettings
 from content.engagement.services import closes_at, comments_open
@@ -151,7 +152,13 @@ def article_views(article, info, since):
 
 
 def comment_policy(article, info) -> CommentPolicy:
-    policy = CommentSettings.load(request_or_site=info.context)
+    # Read without creating (a GET writes no settings row; the defaults
+    # apply until an editor saves them). Saving the row bumps the content
+    # generation, so the row read is kept for it (cms.selectors).
+    policy = visibility().remembered(
+        ("comment-settings",), selectors.saved_comment_settings
+    )
+    policy = policy or CommentSettings()
     return CommentPolicy(
         open=comments_open(article, policy),
         closes_at=closes_at(article, policy),
