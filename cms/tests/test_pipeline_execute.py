@@ -59,7 +59,10 @@ def test_a_result_is_the_json_body_with_its_data_entry():
     outcome, context = run('{ hello(name: "ann") }')
 
     assert outcome == Outcome(
-        '{"data":{"hello":"hello ann"}}', False, tags=("graphql",)
+        # `hello` is in no tag map: any change must invalidate it.
+        '{"data":{"hello":"hello ann"}}',
+        False,
+        tags=("graphql", "overflow"),
     )
     assert isinstance(context.visibility, selectors.Visibility)
 
