@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.scale import FACETS_QUERY as FACETS
 from cms.db import analyze
 from content.trainers import demo
 from content.trainers.models import TrainerChange
@@ -21,17 +22,6 @@ from frontend_contract.tools import OPERATIONS_DIR
 
 DIRECTORY = (OPERATIONS_DIR / "TrainerDirectory.graphql").read_text()
 SYNC = (OPERATIONS_DIR / "TrainerSync.graphql").read_text()
-FACETS = """
-query TrainerFacets($filter: TrainerFilter) {
-  trainers(filter: $filter, limit: 1) {
-    totalCount
-    facets {
-      specialties { slug name count }
-      credentials { slug abbreviation count }
-      cities { name state count }
-    }
-  }
-}"""
 NEAR = {"latitude": 43.0731, "longitude": -89.4012, "radiusKm": 50}
 
 sqlite_only = pytest.mark.skipif(
