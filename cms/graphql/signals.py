@@ -30,7 +30,7 @@ import functools
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from modelcluster.fields import ParentalKey
 from wagtail.models import DraftStateMixin, Page, ReferenceIndex
 from wagtail.signals import (
@@ -186,13 +186,24 @@ def _child_changed(instance) -> bool:
     return True
 
 
+# Whether a migration changed watched content since the last post_migrate.
+_migration_changed = [False]
+
+
 def _historical(sender) -> bool:
-    """A migration's model: no reference index to ask, maybe no tables."""
+    """A migration's model: no reference index to ask, maybe no tables (the
+    generation's own among them): the change is bumped once migrate ends."""
     if sender._meta.apps is global_apps:
         return False
     if watched(sender):
-        versions.bump_generation()
+        _migration_changed[0] = True
     return True
+
+
+def _migrated(**kwargs):
+    if _migration_changed[0]:
+        _migration_changed[0] = False
+        versions.bump_generation()
 
 
 def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -234,3 +245,4 @@ def connect() -> None:
     post_page_move.connect(_moved, dispatch_uid=f"{uid}.moved")
     post_save.connect(_saved, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_deleted, dispatch_uid=f"{uid}.deleted")
+    post_migrate.connect(_migrated, dispatch_uid=f"{uid}.migrated")
