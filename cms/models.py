@@ -2,7 +2,7 @@ from django.db import models
 
 from cms.preview import PreviewSnapshot
 
-__all__ = ["ContentGeneration", "PreviewSnapshot", "TagVersion"]
+__all__ = ["ContentGeneration", "MaterialisedObject", "PreviewSnapshot", "TagVersion"]
 
 
 class ContentGeneration(models.Model):
@@ -38,3 +38,25 @@ class TagVersion(models.Model):
 
     def __str__(self):
         return f"{self.tag} @ {self.version}"
+
+
+class MaterialisedObject(models.Model):
+    """A page field's completed GraphQL value, kept for its live revision
+    (``cms.graphql.materialise``): one row per page, field, selection, host
+    and scheme (``slot``), replaced when a newer revision is read."""
+
+    slot = models.CharField(max_length=64, unique=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.BigIntegerField()
+    data = models.TextField()  # compact JSON
+    tags = models.TextField()  # space-separated cache tags
+    stamp = models.BigIntegerField()  # the generation it was computed at
+    expires_at = models.BigIntegerField()  # Unix time, for a raw read
+
+    class Meta:
+        verbose_name = "materialised object"
+
+    def __str__(self):
+        return f"{self.slot[:12]} page {self.page_id} revision {self.revision}"

@@ -81,6 +81,11 @@ class GraphQLSettings:
     bench_endpoints: bool = False
     # DATA_UPLOAD_MAX_NUMBER_FIELDS: parameters in a GET query string.
     max_query_string_fields: int | None = 1000
+    # GRAPHQL_MATERIALISED_TYPES (none with GRAPHQL_MATERIALISE=false): page
+    # types kept completed per revision (cms.graphql.materialise), unless
+    # the selection has one of GRAPHQL_MATERIALISE_VOLATILE_FIELDS.
+    materialised_types: frozenset[str] = frozenset()
+    materialise_volatile_fields: frozenset[str] = frozenset()
 
 
 _DEFAULTS = GraphQLSettings()
@@ -138,6 +143,14 @@ def build() -> GraphQLSettings:
         bench_endpoints=bool(_read("BENCH_ENDPOINTS", d.bench_endpoints)),
         max_query_string_fields=_read(
             "DATA_UPLOAD_MAX_NUMBER_FIELDS", d.max_query_string_fields
+        ),
+        materialised_types=frozenset(
+            _read("GRAPHQL_MATERIALISED_TYPES", ())
+            if _read("GRAPHQL_MATERIALISE", True)
+            else ()
+        ),
+        materialise_volatile_fields=frozenset(
+            _read("GRAPHQL_MATERIALISE_VOLATILE_FIELDS", ())
         ),
     )
 

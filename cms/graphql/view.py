@@ -28,7 +28,7 @@ from django.utils.cache import patch_vary_headers
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError, OperationType
 
-from cms.graphql import graphiql, ratelimit
+from cms.graphql import graphiql, persisted, ratelimit
 from cms.graphql.config import graphql_settings
 from cms.graphql.context import RequestContext
 from cms.graphql.errors import ErrorCode, RequestRejected
@@ -168,6 +168,7 @@ class PublicGraphQLView(GraphQLView):
             found.generation,
             root_value=self.get_root_value(request),
             middleware=self.get_middleware(request) or None,
+            materialise_fields=cacheable and query.id in persisted.registry(),
         )
         cacheable = cacheable and not outcome.has_errors
         if cacheable:

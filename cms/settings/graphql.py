@@ -29,6 +29,11 @@ GRAPHQL_APQ_TIMEOUT = env_int("GRAPHQL_APQ_TIMEOUT", 7 * 24 * 3600)
 GRAPHQL_CACHE_MAX_AGE = env_int("GRAPHQL_CACHE_MAX_AGE", 60)
 GRAPHQL_RESPONSE_CACHE = env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_RESPONSE_CACHE_TIMEOUT = env_int("GRAPHQL_RESPONSE_CACHE_TIMEOUT", 300)
+# Pages kept completed per live revision (cms.graphql.materialise), unless
+# the selection has a field that changes without a content change.
+GRAPHQL_MATERIALISE = env_bool("GRAPHQL_MATERIALISE", True)
+GRAPHQL_MATERIALISED_TYPES = ["ArticlePage"]
+GRAPHQL_MATERIALISE_VOLATILE_FIELDS = ["viewCount", "views"]
 # While the database is down, a cached response is still served (marked
 # stale) for up to this long past its freshness; 0 turns that off.
 GRAPHQL_STALE_IF_ERROR_SECONDS = env_int("GRAPHQL_STALE_IF_ERROR_SECONDS", 600)

@@ -11,13 +11,14 @@ whole request a 503 (``ServiceUnavailable``).
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from graphql import GraphQLError, execute
+from graphql import GraphQLError, execute, get_named_type
 from graphql.execution import ExecutionContext
 from graphql.execution.values import get_variable_values
 
 from cms import selectors
-from cms.graphql import tags
+from cms.graphql import materialise, tags
 from cms.graphql.config import graphql_settings
 from cms.graphql.context import RequestContext
 from cms.graphql.errors import DeadlineExceeded, ErrorCode
@@ -65,10 +66,55 @@ class SyncExecutionContext(ExecutionContext):
             return super().execute_fields(parent_type, source_value, path, fields)
         if path is not None:
             collector.collect(source_value)
+            if getattr(context, "deferred_loads", None):  # loads that wait
+                materialise.run_deferred(context, parent_type.name)
             return super().execute_fields(parent_type, source_value, path, fields)
         results = super().execute_fields(parent_type, source_value, path, fields)
         collector.collect_root(fields, results)
         return results
+
+    def complete_value(self, return_type, field_nodes, info, path, result):
+        if path.prev is None and result is not None:
+            context = self.context_value
+            if getattr(context, "materialise_at", None) is not None:
+                named = get_named_type(return_type)
+                if named.name in materialise.kept_types() and (
+                    field_nodes[0].name.value in settings.EDGE_MISS_TAGS_BY_ROOT_FIELD
+                ):
+                    return self._materialised(
+                        return_type, field_nodes, info, path, result
+                    )
+        return super().complete_value(return_type, field_nodes, info, path, result)
+
+    def _materialised(self, return_type, field_nodes, info, path, result):
+        """The object a single-object root field found, from its row while
+        that is current (one read, one version check), else completed and
+        kept (``cms.graphql.materialise``)."""
+        context = self.context_value
+        type_name = get_named_type(return_type).name
+        selection = materialise.fingerprint(
+            field_nodes, self.fragments, self.variable_values
+        )
+        if selection is None:  # a volatile field: completed every time
+            return super().complete_value(return_type, field_nodes, info, path, result)
+        slot = materialise.slot_for(type_name, result, context.request, selection)
+        revision = materialise.revision_of(result)
+        collector = context.cache_tags
+        found = materialise.read(slot, revision)
+        if found is not None:
+            value, kept_tags = found
+            collector.objects.update(kept_tags)
+            return value
+        materialise.run_deferred(context, type_name)
+        errors = len(self.collected_errors.errors)
+        before = set(collector.objects)
+        value = super().complete_value(return_type, field_nodes, info, path, result)
+        if len(self.collected_errors.errors) == errors:
+            kept_tags = (collector.objects - before) | set(materialise.own_tags(result))
+            materialise.write(
+                slot, result, revision, value, kept_tags, context.materialise_at
+            )
+        return value
 
 
 def deadline_from_settings() -> float | None:
@@ -96,10 +142,16 @@ def run(
     *,
     root_value=None,
     middleware=None,
+    materialise_fields: bool = False,
 ) -> Outcome:
     """Execute with the visibility snapshot of ``generation``; the body with
-    errors formatted (and masked), and whether it has any."""
+    errors formatted (and masked), and whether it has any. With
+    ``materialise_fields`` (an operation file, not a preview), the fields
+    of ``GRAPHQL_MATERIALISED_FIELDS`` are read from and kept in their rows
+    (``cms.graphql.materialise``)."""
     collector = context.cache_tags = tags.Collector()
+    if materialise_fields and generation is not None:
+        context.materialise_at = generation
     with selectors.request_scope(generation):
         context.visibility = selectors.visibility()  # the scoped snapshot
         result = execute(

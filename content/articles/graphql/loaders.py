@@ -5,9 +5,13 @@ articles (``selectors.load_relations``: one query per relation) and, when the
 body is selected, what the bodies link to and choose, also at once.
 """
 
+from functools import partial
+
+from cms.graphql import materialise
 from cms.graphql.context import RequestContext
 from content.articles.selectors import load_relations
 from content.engagement.graphql.types import prime_counts
+from content.media.graphql.types import requested_renditions
 from content.richtext.selectors import prime_sources, raw_strings
 from content.tables.graphql.loaders import table_link_sources
 from content.trainers.blocks import raw_featured_trainers
@@ -30,6 +34,21 @@ def load_articles(
     prime_counts(articles, fields)
     if articles and "body" in fields:
         prime_body_links(articles, info)
+
+
+def load_article(article, fields: set[str], info) -> None:
+    """``load_articles`` for the one article a root field found. Where it is
+    materialised (``cms.graphql.materialise``) the loads wait, and run only
+    if it is completed rather than read from its row."""
+    load = partial(_load_one, article, fields, info)
+    if materialise.is_kept(info.context, "ArticlePage"):
+        materialise.defer(info.context, "ArticlePage", load)
+    else:
+        load()
+
+
+def _load_one(article, fields: set[str], info) -> None:
+    load_articles([article], fields, requested_renditions(info), info)
 
 
 def prime_body_links(articles: list, info) -> None:

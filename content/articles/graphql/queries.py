@@ -11,7 +11,7 @@ from cms.graphql.registry import model_type
 from cms.graphql.selection import selected_fields
 from cms.preview import resolve_preview
 from content.articles import selectors
-from content.articles.graphql.loaders import load_articles
+from content.articles.graphql.loaders import load_article, load_articles
 from content.articles.graphql.types import TagType
 from content.articles.models import ArticlePage
 from content.media.graphql.types import requested_renditions
@@ -74,7 +74,7 @@ class ArticleQuery(graphene.ObjectType):
         fields = selected_fields(info)
         article = selectors.public_article(slug=slug, fields=fields)
         if article is not None:
-            load_articles([article], fields, requested_renditions(info), info)
+            load_article(article, fields, info)
         return article
 
     def resolve_article_tags(self, info, limit, offset):

@@ -1,0 +1,197 @@
+"""Materialised articles (cms.graphql.materialise): the seed article's
+ArticleDetail read from its row while current, and never once it is not.
+
+Every read is compared with the same operation completed from scratch
+(``GRAPHQL_MATERIALISE=False``): a row may make a read cheaper, never
+different.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.graphql import materialise
+from cms.graphql.signals import _historical, _migrated, _migration_changed
+from cms.models import ContentGeneration, MaterialisedObject
+from content.models import ArticlePage
+from content.tables.models import ComparisonTable
+from content.trainers.models import TrainerProfilePage
+from frontend_contract.tools import OPERATIONS_DIR
+
+SLUG = "physical-therapy-or-personal-training"
+
+
+def contract(name: str) -> str:
+    return (OPERATIONS_DIR / f"{name}.graphql").read_text()
+
+
+DETAIL = contract("ArticleDetail")
+
+
+@pytest.fixture
+def kept(settings, public_visibility_cache):
+    settings.GRAPHQL_MATERIALISE = True
+    settings.GRAPHQL_MATERIALISED_TYPES = ["ArticlePage"]
+
+
+def computed(gql, settings, query=DETAIL, variables=None):
+    """The answer completed from scratch, no row read or written."""
+    settings.GRAPHQL_MATERIALISE = False
+    try:
+        return gql.data(query, variables or {"slug": SLUG})
+    finally:
+        settings.GRAPHQL_MATERIALISE = True
+
+
+def read(gql, query=DETAIL, variables=None):
+    with CaptureQueriesContext(connection) as captured:
+        data = gql.data(query, variables or {"slug": SLUG})
+    return data, len(captured.captured_queries)
+
+
+def test_a_kept_article_is_read_in_four_queries_and_equals_the_computed_one(
+    demo, gql, kept, settings
+):
+    first, first_count = read(gql)
+    assert MaterialisedObject.objects.filter(page=demo).count() == 1
+    # Generation, the article, the row, the row's tag versions.
+    second, second_count = read(gql)
+    assert second_count == 4
+    assert first_count > second_count
+    assert second == first == computed(gql, settings)
+    row = MaterialisedObject.objects.get(page=demo)
+    assert row.revision == demo.live_revision_id
+    tags = row.tags.split()
+    assert f"article:{demo.pk}" in tags
+    assert any(tag.startswith("table:") for tag in tags)
+    assert any(tag.startswith("trainer:") for tag in tags)
+
+
+def test_a_new_revision_replaces_the_row(demo, gql, kept, settings):
+    read(gql)
+    demo.title = "Physical therapy, or personal training?"
+    demo.save_revision().publish()
+    data, _ = read(gql)
+    assert data["article"]["title"] == "Physical therapy, or personal training?"
+    assert data == computed(gql, settings)
+    rows = MaterialisedObject.objects.filter(page=demo)
+    assert [row.revision for row in rows] == [
+        ArticlePage.objects.get(pk=demo.pk).live_revision_id
+    ]
+
+
+def test_a_change_to_a_chosen_table_is_never_served_stale(demo, gql, kept, settings):
+    read(gql)
+    table = ComparisonTable.objects.get(
+        pk=next(b.value.pk for b in demo.body if b.block_type == "comparison_table")
+    )
+    table.title = "Who does what, revised"
+    table.save_revision().publish()
+    data, _ = read(gql)
+    tables = [b for b in data["article"]["body"] if "table" in b]
+    assert tables[0]["table"]["title"] == "Who does what, revised"
+    assert data == computed(gql, settings)
+
+
+def featured_slugs(data) -> list[str]:
+    blocks = data["article"]["body"]
+    block = next(b for b in blocks if b["__typename"] == "BodyFeaturedTrainers")
+    return [trainer["slug"] for trainer in block["trainers"]]
+
+
+def test_an_unpublished_featured_trainer_leaves_the_kept_article(
+    demo, gql, kept, settings
+):
+    before, _ = read(gql)
+    gone = featured_slugs(before)[0]
+    TrainerProfilePage.objects.get(slug=gone).unpublish()
+    after, _ = read(gql)
+    assert gone not in featured_slugs(after)
+    assert after == computed(gql, settings)
+
+
+def test_an_unpublished_article_is_not_read_from_its_row(demo, gql, kept):
+    read(gql)
+    ArticlePage.objects.get(pk=demo.pk).unpublish()
+    data, _ = read(gql)
+    assert data["article"] is None
+
+
+def test_an_expired_row_is_computed_again(demo, gql, kept):
+    read(gql)
+    MaterialisedObject.objects.update(expires_at=0, data='{"title": "expired"}')
+    data, _ = read(gql)
+    assert data["article"]["title"] != "expired"
+    assert MaterialisedObject.objects.get().expires_at > 0
+
+
+def test_a_row_whose_tags_changed_is_computed_again(demo, gql, kept):
+    read(gql)
+    MaterialisedObject.objects.update(data='{"title": "stale"}')
+    # A change to any of its tags (here only the generation moves on: no row
+    # is stale until one of its own tags changes).
+    row = MaterialisedObject.objects.get()
+    from cms.graphql import versions
+
+    versions.invalidate([row.tags.split()[-1]])
+    data, _ = read(gql)
+    assert data["article"]["title"] != "stale"
+
+
+def test_ad_hoc_queries_previews_and_volatile_fields_are_not_kept(
+    demo, gql, kept, settings
+):
+    ad_hoc = "query($slug: String!) { article(slug: $slug) { title } }"
+    assert read(gql, ad_hoc)[0]["article"]["title"]
+    engagement = contract("ArticleEngagement")
+    assert "viewCount" in engagement
+    read(gql, engagement)
+    assert not MaterialisedObject.objects.exists()
+
+
+def test_nothing_is_kept_without_a_content_generation(demo, gql, settings):
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    settings.PUBLIC_VISIBILITY_CACHE = False
+    read(gql)
+    read(gql)
+    assert not MaterialisedObject.objects.exists()
+
+
+def test_the_selection_fingerprint_follows_fragments_and_used_variables():
+    from graphql import parse
+
+    document = parse(
+        "query Q($slug: String!, $unused: Int) {"
+        " article(slug: $slug) { ...A } }"
+        " fragment A on ArticlePage { title }"
+    )
+    operation = document.definitions[0]
+    fragments = {d.name.value: d for d in document.definitions[1:]}
+    field = [operation.selection_set.selections[0]]
+    one = materialise.fingerprint(field, fragments, {"slug": "a", "unused": 1})
+    assert "fragment A on ArticlePage" in one
+    assert one == materialise.fingerprint(field, fragments, {"slug": "a", "unused": 2})
+    assert one != materialise.fingerprint(field, fragments, {"slug": "b"})
+
+
+@pytest.mark.django_db
+def test_migrations_bump_the_generation_once_they_end():
+    from django.db.migrations.state import ProjectState
+
+    state = ProjectState.from_apps(__import__("django.apps").apps.apps)
+    historical = state.apps.get_model("content", "ArticlePage")
+    before = ContentGeneration.objects.values_list("value", flat=True).first()
+    assert _historical(historical) is True
+    assert ContentGeneration.objects.values_list("value", flat=True).first() == before
+    assert _migration_changed[0] is True
+    _migrated()
+    assert _migration_changed[0] is False
+    assert ContentGeneration.objects.values_list("value", flat=True).first() != before
+
+
+def test_rows_are_json(demo, gql, kept):
+    read(gql)
+    row = MaterialisedObject.objects.get()
+    assert json.loads(row.data)["slug"] == SLUG
