@@ -13,19 +13,24 @@ private collection stops working soon after it was handed out. The object is
 never streamed through the application.
 """
 
+import sys
+
 from django.conf import settings
 from django.shortcuts import redirect
-from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
 
 
 def on_object_storage(storage) -> bool:
-    return isinstance(storage, S3Storage)
+    # Without an S3 storage configured, boto3 (tens of MB per worker) is
+    # never imported: a storage cannot be an S3Storage until its module is.
+    s3 = sys.modules.get("storages.backends.s3")
+    return s3 is not None and isinstance(storage, s3.S3Storage)
 
 
 def signed_document_url(document, ttl: int) -> str:
     """A GET URL for ``document``'s object, valid for ``ttl`` seconds, that
     downloads it the way Wagtail's serve view would (type, disposition)."""
+    from storages.utils import clean_name
+
     storage = document.file.storage
     params = {
         "Bucket": storage.bucket_name,
