@@ -114,6 +114,26 @@ class Visibility:
             memo[key] = value
         return value
 
+    def remembered_until_change(self, key, load):
+        """``remembered``, for answers that also change with the clock (a
+        scheduled go-live, an expiry): kept only until the next such change
+        (``cms.graphql.horizon``), and only in a generation's snapshot."""
+        generation = getattr(self, "generation", None)
+        if generation is None:
+            return load()
+        from cms.graphql import horizon
+
+        now = timezone.now()
+        memo = self.__dict__.setdefault("_until_change", {})
+        found = memo.get(key)
+        if found is not None and (found[1] is None or now < found[1]):
+            return found[0]
+        until = horizon.next_change(generation, now)
+        value = load()
+        if len(memo) < MAX_REMEMBERED:
+            memo[key] = (value, until)
+        return value
+
 
 MAX_REMEMBERED = 64
 
@@ -147,6 +167,7 @@ def visibility(generation: int | None = None) -> Visibility:
     if snapshot is not None and snapshot[0] == generation:
         return snapshot[1]
     fresh = Visibility()
+    fresh.generation = generation
     with _lock:
         _snapshot = (generation, fresh)
     return fresh

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from taggit.models import Tag
 
-from cms.selectors import is_public_page, public_pages
+from cms.selectors import is_public_page, public_pages, visibility
 from content.articles.models import (
     PRELOADED,
     ArticlePage,
@@ -87,6 +87,37 @@ def public_tags():
         content_object__in=public_pages(ArticlePage.objects).values("pk")
     ).values("tag_id")
     return Tag.objects.filter(pk__in=used).order_by("name", "id")
+
+
+def public_tag_list() -> list:
+    """``public_tags()`` as a list, kept for the content generation until
+    the next scheduled go-live or expiry (``Visibility.remembered_until_change``)."""
+    return visibility().remembered_until_change(
+        ("articles", "tags"), lambda: list(public_tags())
+    )
+
+
+def public_article_ids(*, tag: str | None, order: str) -> list[int]:
+    """The ids of the public articles (with ``tag``), in ``order``: kept like
+    ``public_tag_list``, so that a page of articles is one query by id."""
+
+    def load():
+        articles = public_pages(ArticlePage.objects.all())
+        if tag:
+            articles = articles.filter(tags__slug=tag).distinct()
+        ordering = ARTICLE_ORDERING[order]
+        return list(articles.order_by(*ordering).values_list("pk", flat=True))
+
+    return visibility().remembered_until_change(("articles", tag, order), load)
+
+
+def articles_by_ids(ids: list[int], *, fields: set[str] | None = None) -> list:
+    """The articles with ``ids`` in that order (the hero image joined, the
+    body only when asked for), whatever their state: ``ids`` come from
+    ``public_article_ids`` of this generation."""
+    found = _with_columns(ArticlePage.objects.filter(pk__in=ids), fields)
+    by_id = {article.pk: article for article in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def article_cards(*, ids: list[int]) -> list:

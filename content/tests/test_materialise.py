@@ -195,3 +195,28 @@ def test_rows_are_json(demo, gql, kept):
     read(gql)
     row = MaterialisedObject.objects.get()
     assert json.loads(row.data)["slug"] == SLUG
+
+
+def test_article_list_follows_the_clock(
+    demo, gql, public_visibility_cache, monkeypatch
+):
+    """The list's ordered ids and tags are kept for the content generation,
+    but never past the next scheduled change: an article that expires drops
+    out of the list when its time comes, with no save to bump anything."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    ArticlePage.objects.filter(pk=demo.pk).update(expire_at=now + timedelta(hours=1))
+    from cms.graphql import versions
+
+    versions.bump_generation()  # as the save that set it would have
+    query = contract("ArticleList")
+    slugs = [a["slug"] for a in gql.data(query, {"limit": 50})["articles"]["items"]]
+    assert SLUG in slugs
+    later = now + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    data = gql.data(query, {"limit": 50})
+    assert SLUG not in [a["slug"] for a in data["articles"]["items"]]
+    assert data["articles"]["totalCount"] == len(slugs) - 1

@@ -60,7 +60,7 @@ PAGED = {
 
 # The exact count of each operation at both sizes.
 COUNTS = {
-    "ArticleList": 8,
+    "ArticleList": 5,
     "CredentialCatalogue": 3,
     "Search": 11,
     "SearchSuggestions": 4,

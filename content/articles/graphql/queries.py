@@ -58,13 +58,14 @@ class ArticleQuery(graphene.ObjectType):
     def resolve_articles(self, info, limit, offset, tag=None, order="newest"):
         order = getattr(order, "value", order)
         fields = selected_fields(info, "items")
-        articles = selectors.public_articles(fields=fields)
-        if tag:
-            articles = articles.filter(tags__slug=tag).distinct()
-        ordering = selectors.ARTICLE_ORDERING[order]
-        page = paginate(articles.order_by(*ordering), limit, offset)
-        load_articles(page.items, fields, requested_renditions(info), info)
-        return page
+        # The ordered ids are kept per content generation: a page is then
+        # one query by id (``selectors.public_article_ids``).
+        ids = paginate(
+            selectors.public_article_ids(tag=tag, order=order), limit, offset
+        )
+        ids.items = selectors.articles_by_ids(ids.items, fields=fields)
+        load_articles(ids.items, fields, requested_renditions(info), info)
+        return ids
 
     def resolve_article(self, info, slug):
         # A valid X-Preview-Token for this slug returns the editor's draft.
@@ -78,4 +79,4 @@ class ArticleQuery(graphene.ObjectType):
         return article
 
     def resolve_article_tags(self, info, limit, offset):
-        return paginate(selectors.public_tags(), limit, offset)
+        return paginate(selectors.public_tag_list(), limit, offset)
