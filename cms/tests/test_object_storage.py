@@ -270,3 +270,29 @@ def test_the_bucket_variable_switches_media_to_object_storage():
     assert configured["AWS_QUERYSTRING_AUTH"] is False
     assert configured["AWS_S3_ADDRESSING_STYLE"] == "path"
     assert configured["DOCUMENT_URL_TTL_SECONDS"] == 60
+
+
+def test_without_object_storage_no_worker_imports_boto3():
+    """boto3 and botocore weigh tens of MB per web worker: only an S3
+    configuration loads them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "testserver",
+    }
+    env.pop("AWS_STORAGE_BUCKET_NAME", None)
+    code = (
+        "import django, sys; django.setup();"
+        "from django.test import Client; Client().get('/bench/hello');"
+        "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
