@@ -37,6 +37,7 @@ EXCLUDED_MODELS = [
     "sessions",
     "admin.logentry",
     "cms.previewsnapshot",
+    "cms.materialisedobject",  # derived: computed again on the next read
     "wagtailadmin.editingsession",
     "wagtailcore.referenceindex",
     "wagtailsearch.indexentry",
