@@ -27,6 +27,7 @@ Names are ranked in the database's own collation (``ORDER BY`` at build).
 """
 
 import datetime
+import functools
 import string
 from typing import NamedTuple
 
@@ -41,7 +42,7 @@ from content.trainers.models import (
     TrainerProfilePage,
 )
 
-MAX_TRAINERS = 50_000
+MAX_TRAINERS = 20_000  # about 1 KB each: 20 MB at most per process
 _KEY = "_trainer_facet_index"
 SERVICE_BITS = {service.value: 1 << i for i, service in enumerate(SERVICE_FIELDS)}
 _FIELDS = (
@@ -86,10 +87,17 @@ def _ascii_lower(value: str) -> str | None:
     where the two databases may differ."""
     if value.isascii():
         return value.lower()
-    for char in value:
-        if not char.isascii() and any(c.isascii() for c in char.upper()):
-            return None
+    if any(map(_upper_is_ascii, set(value).difference(_ASCII))):
+        return None
     return value.translate(_ASCII_LOWER)
+
+
+_ASCII = frozenset(map(chr, range(128)))
+
+
+@functools.cache
+def _upper_is_ascii(char: str) -> bool:
+    return any(c.isascii() for c in char.upper())
 
 
 def _mask(positions) -> int:
