@@ -225,3 +225,19 @@ def test_the_index_follows_the_clock(home, monkeypatch, public_visibility_cache)
     slug = Credential.objects.get(pk=row.credential_id).slug
     result = search_trainers(flt={"credentials": [slug]})
     assert page.pk not in [r.pk for r in result.matching]
+
+
+def test_a_content_change_rebuilds_the_index(home, gql, public_visibility_cache):
+    """Unpublishing (an editor's change: it bumps the generation) takes a
+    profile out of the matches, totalCount and facets on the next request."""
+    demo.load(StringIO(), parent=home, count=30)
+    page = TrainerProfilePage.objects.live().order_by("pk").first()
+    flt = {"filter": {"city": page.city}}
+    before = gql.data(FACETS_QUERY, flt)["trainers"]
+    index = facet_index.current()
+    page.unpublish()
+    after = gql.data(FACETS_QUERY, flt)["trainers"]
+    assert facet_index.current() is not index
+    assert after["totalCount"] == before["totalCount"] - 1
+    cities = {(c["name"], c["count"]) for c in after["facets"]["cities"]}
+    assert (page.city, before["totalCount"] - 1) in cities
