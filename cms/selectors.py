@@ -55,8 +55,13 @@ class Visibility:
     """What hides pages and media, as of one content generation.
 
     Each part is loaded on first use (one or two small queries), then kept
-    for as long as this object is.
+    for as long as this object is. ``shared`` is true for the per-process
+    snapshot of a known generation (not for a one-off object made inside a
+    transaction or with the cache off): only then is it worth keeping
+    derived structures on it (``content.trainers.facet_index``).
     """
+
+    shared = False
 
     @cached_property
     def restricted_paths(self) -> tuple[str, ...]:
@@ -168,6 +173,7 @@ def visibility(generation: int | None = None) -> Visibility:
         return snapshot[1]
     fresh = Visibility()
     fresh.generation = generation
+    fresh.shared = True
     with _lock:
         _snapshot = (generation, fresh)
     return fresh

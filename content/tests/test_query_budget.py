@@ -128,9 +128,11 @@ BUDGETS = {
     "Search": 17,
     # Generation, then one lookup per type (articles, tables, trainers).
     "SearchSuggestions": 4,
-    # Generation, the specialty filter, the matches (id, position), the page
-    # of profiles, credentials, education, specialties, then three facets.
-    "TrainerDirectory": 10,
+    # Generation, the page of profiles, credentials, education, specialties.
+    # The filter's slugs, the matches, totalCount and the facets come from
+    # the in-memory directory index (content.trainers.facet_index); in SQL
+    # they were the slug check, the matches, the page and three facets (10).
+    "TrainerDirectory": 5,
     # Generation, the profile, credentials, education, specialties.
     "TrainerProfile": 5,
     # Generation, the change log, the profiles, credentials, education,

@@ -64,7 +64,10 @@ COUNTS = {
     "CredentialCatalogue": 3,
     "Search": 11,
     "SearchSuggestions": 4,
-    "TrainerDirectory": 9,
+    # Generation, the page of profiles, credentials, education, specialties:
+    # matches, totalCount and facets come from the in-memory index
+    # (content.trainers.facet_index; SQL was a COUNT, the page and 3 facets).
+    "TrainerDirectory": 5,
     "TrainerSync": 6,
     # Generation, the page, the featured articles, the featured trainers,
     # their specialties, the renditions of the hero and of the cards.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
+from cms.graphql.versions import bump_generation
 from content.catalogue import demo as catalogue_demo
 from content.trainers.models import (
     TrainerChange,
@@ -267,11 +268,13 @@ def _create_batch(directory, specs, specialties, credentials, *, bulk) -> int:
     )
     if bulk:
         # No publish signal fires for pages added this way: log them for sync,
-        # and index them for search in one go.
+        # index them for search in one go, and bump the content generation
+        # (cached responses and the in-memory directory index are stale).
         TrainerChange.objects.bulk_create(
             [TrainerChange(page_id=p.pk, kind=TrainerChange.Kind.UPSERT) for p in added]
         )
         get_search_backend().add_bulk(TrainerProfilePage, added)
+        bump_generation()
     else:
         for page in added:
             page.refresh_from_db()

@@ -9,7 +9,6 @@ and one query per prefetched relation (credentials, education, specialties,
 photo renditions).
 """
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +20,16 @@ from cms.graphql.errors import ApiError, ErrorCode
 from cms.graphql.pagination import check_pagination, paginate
 from cms.selectors import public_pages
 from content.catalogue.models import Credential, Specialty
+from content.trainers import facet_index
 from content.trainers.models import (
     SERVICE_FIELDS,
     TrainerChange,
     TrainerCredential,
     TrainerProfilePage,
 )
+from content.trainers.near import Near, within
 from content.trainers.services import decode_cursor, encode_cursor
 
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.32
-MAX_RADIUS_KM = 500.0
 DEFAULT_SYNC_LIMIT = 50
 
 
@@ -98,70 +96,12 @@ def trainers_by_id(*, ids: list[int]) -> dict:
     return public_trainers().in_bulk(ids) if ids else {}
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-@dataclass
-class Near:
-    latitude: float
-    longitude: float
-    radius_km: float
-
-    @classmethod
-    def from_input(cls, near) -> "Near | None":
-        if near is None:
-            return None
-        lat, lon = near.latitude, near.longitude
-        radius = near.get("radius_km", 25.0)
-        if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
-            raise ApiError(
-                "latitude must be within -90..90 and longitude within -180..180.",
-                code=ErrorCode.INVALID_COORDINATES,
-            )
-        if radius is None or not (0 < radius <= MAX_RADIUS_KM):
-            raise ApiError(
-                f"radiusKm must be over 0 and at most {MAX_RADIUS_KM:g}.",
-                code=ErrorCode.BAD_USER_INPUT,
-            )
-        return cls(lat, lon, radius)
-
-    def bounding_box(self) -> Q:
-        """A cheap SQL prefilter; the exact distance is checked in Python."""
-        dlat = self.radius_km / KM_PER_DEGREE_LAT
-        q = Q(
-            latitude__isnull=False,
-            longitude__isnull=False,
-            latitude__gte=self.latitude - dlat,
-            latitude__lte=self.latitude + dlat,
-        )
-        cos_lat = math.cos(math.radians(self.latitude))
-        if cos_lat > 0.01:
-            dlon = self.radius_km / (KM_PER_DEGREE_LAT * cos_lat)
-            low, high = self.longitude - dlon, self.longitude + dlon
-            # Across the antimeridian the box would wrap; skip the longitude
-            # prefilter there (rare) rather than get it wrong.
-            if low >= -180 and high <= 180:
-                q &= Q(longitude__gte=low, longitude__lte=high)
-        return q
-
-
 def _known_slugs(model, slugs, label) -> list[str]:
     slugs = sorted(set(slugs))
     found = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     unknown = [s for s in slugs if s not in found]
     if unknown:
-        raise ApiError(
-            f"Unknown {label}: {', '.join(unknown)}.",
-            code=ErrorCode.UNKNOWN_FILTER_VALUE,
-            field=label,
-            values=unknown,
-        )
+        raise facet_index.unknown_values(label, unknown)
     return slugs
 
 
@@ -223,12 +163,20 @@ class SearchResult:
 
 def search_trainers(*, flt=None, near=None, order=None, limit=None, offset=None):
     """A page of the directory for a filter (``TrainerFilter``), an optional
-    'near me' point (``TrainerNearInput``) and an allowlisted order."""
+    'near me' point (``TrainerNearInput``) and an allowlisted order.
+
+    From the in-memory index (``facet_index``) when there is one: the
+    matches, their count and order cost no SQL, only the page's rows do.
+    """
     limit, offset = check_pagination(limit, offset)
     near = Near.from_input(near)
     order = getattr(order, "value", order) or ("distance" if near else "name")
     if order == "distance" and near is None:
         raise ApiError("order DISTANCE needs `near`.", code=ErrorCode.BAD_USER_INPUT)
+    index = facet_index.current()
+    matches = index.match(flt) if index is not None else None
+    if matches is not None:
+        return _search_index(matches, near, order, limit, offset)
     base = apply_filter(public_pages(TrainerProfilePage.objects), flt)
 
     if near is None:
@@ -254,33 +202,59 @@ def search_trainers(*, flt=None, near=None, order=None, limit=None, offset=None)
     # No ORDER BY (the rows are sorted here): with the page tree's path order
     # the planner walks every page instead of the latitude/longitude index.
     candidates = base.filter(near.bounding_box()).order_by().values_list(*columns)
-    rows = []
-    lat0, lon0, radius = near.latitude, near.longitude, near.radius_km
-    for pk, lat, lon, *key in candidates:
-        distance = haversine_km(lat0, lon0, lat, lon)
-        if distance <= radius:
-            rows.append((pk, distance, key[0] if key else None))
-    if order == "distance":
-        rows.sort(key=lambda r: (r[1], r[0]))
-    elif order == "name":
-        rows.sort(key=lambda r: (r[2], r[0]))
-    else:
-        rows.sort(key=lambda r: (r[2] is None, -r[2].timestamp() if r[2] else 0, -r[0]))
+    rows = within(near, order, candidates)
     window = rows[offset : offset + limit]
-    distances = {pk: distance for pk, distance, _ in window}
-    by_pk = public_trainers().in_bulk(list(distances)) if window else {}
-    items = []
-    for pk, _, _ in window:
-        page = by_pk.get(pk)
-        if page is not None:
-            page.distance_km = distances[pk]
-            items.append(page)
+    items = _fetch([pk for pk, _, _ in window], {pk: d for pk, d, _ in window})
     matching = [pk for pk, _, _ in rows]
     return SearchResult(items, len(rows), limit, offset, matching)
 
 
+def _fetch(pks: list[int], distances: dict | None = None) -> list:
+    """The public profiles ``pks``, in that order, in one query (plus the
+    prefetches), each with its ``distance_km`` when ``distances`` has it."""
+    by_pk = public_trainers().in_bulk(pks) if pks else {}
+    items = []
+    for pk in pks:
+        page = by_pk.get(pk)
+        if page is not None:
+            if distances:
+                page.distance_km = distances[pk]
+            items.append(page)
+    return items
+
+
+def _search_index(matches, near, order, limit, offset) -> SearchResult:
+    """``search_trainers`` over the index's ``matches``: the same orders,
+    ties and distances as the SQL path."""
+    if near is not None:
+        key = {"name": "title", "recently_updated": "last_published_at"}.get(order)
+        candidates = [
+            (r.pk, r.latitude, r.longitude, getattr(r, key) if key else None)
+            for r in near.in_box(matches)
+        ]
+        rows = within(near, order, candidates)
+        window = rows[offset : offset + limit]
+        items = _fetch([pk for pk, _, _ in window], {pk: d for pk, d, _ in window})
+        matching = matches.subset(pk for pk, _, _ in rows)
+        return SearchResult(items, len(rows), limit, offset, matching)
+    if order == "name":  # the index's own order
+        window = matches.rows(offset, offset + limit)
+    else:  # recently updated: DESC NULLS LAST, then -pk
+        rows = list(matches)
+        dated = [r for r in rows if r.last_published_at is not None]
+        dated.sort(key=lambda r: (r.last_published_at, r.pk), reverse=True)
+        undated = [r for r in reversed(rows) if r.last_published_at is None]
+        undated.sort(key=lambda r: r.pk, reverse=True)
+        window = (dated + undated)[offset : offset + limit]
+    items = _fetch([r.pk for r in window])
+    return SearchResult(items, len(matches), limit, offset, matches)
+
+
 def compute_facets(matching) -> dict:
-    """Three aggregate queries, whatever the number of matches."""
+    """Counted in memory for the index's matches (no SQL); otherwise three
+    aggregate queries, whatever the number of matches."""
+    if isinstance(matching, facet_index.Matches):
+        return matching.index.facets(matching)
     # 'Near me' matches arrive as a pk list: bound as one parameter, however
     # many trainers the radius holds.
     pks = (
@@ -291,20 +265,20 @@ def compute_facets(matching) -> dict:
         through.filter(trainerprofilepage_id__in=pks)
         .values("specialty__slug", "specialty__name")
         .annotate(count=Count("trainerprofilepage_id", distinct=True))
-        .order_by("-count", "specialty__name")
+        .order_by("-count", "specialty__name", "specialty__slug")
     )
     credentials = (
         TrainerCredential.objects.filter(page_id__in=pks)
         .filter(current_credential_q())
         .values("credential__slug", "credential__abbreviation")
         .annotate(count=Count("page_id", distinct=True))
-        .order_by("-count", "credential__abbreviation")
+        .order_by("-count", "credential__abbreviation", "credential__slug")
     )
     cities = (
         TrainerProfilePage.objects.filter(pk__in=pks)
         .values("city", "state")
         .annotate(count=Count("pk"))
-        .order_by("-count", "city")
+        .order_by("-count", "city", "state")
     )
     return {
         "specialties": [
