@@ -226,6 +226,20 @@ def _route(request) -> str:
     return match.view_name or "unnamed"
 
 
+# The labelled children of the request metrics, by metric and label values
+# (bounded: see cms.metrics). ``labels()`` checks and locks on every call;
+# it returns the same child for the same values, so keep it.
+_children: dict = {}
+
+
+def _child(metric, *values: str):
+    key = (metric, values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
+
 class RequestLogMiddleware:
     """Request id in and out, one ``cms.request`` record, request metrics."""
 
@@ -255,14 +269,14 @@ class RequestLogMiddleware:
         status = response.status_code
         route = _route(request)
         operation = _operation_name(facts)
-        metrics.HTTP_REQUESTS.labels(route, request.method, str(status)).inc()
-        metrics.HTTP_DURATION.labels(route).observe(duration)
-        metrics.HTTP_SQL_QUERIES.labels(route).observe(sql_queries)
+        _child(metrics.HTTP_REQUESTS, route, request.method, str(status)).inc()
+        _child(metrics.HTTP_DURATION, route).observe(duration)
+        _child(metrics.HTTP_SQL_QUERIES, route).observe(sql_queries)
         if facts.graphql or route == "graphql":
             label = operation_label(facts, operation)
-            metrics.GRAPHQL_REQUESTS.labels(label, str(status)).inc()
-            metrics.GRAPHQL_DURATION.labels(label).observe(duration)
-            metrics.GRAPHQL_SQL_QUERIES.labels(label).observe(sql_queries)
+            _child(metrics.GRAPHQL_REQUESTS, label, str(status)).inc()
+            _child(metrics.GRAPHQL_DURATION, label).observe(duration)
+            _child(metrics.GRAPHQL_SQL_QUERIES, label).observe(sql_queries)
         logger.info(
             "%s %s %s",
             request.method,

@@ -28,7 +28,14 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 
 from cms.graphql.tags import EVERY_RESPONSE, purge_tags
 
@@ -61,8 +68,18 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1000
 
 
+# (the CACHES settings it was computed for, whether the cache is per process):
+# asked several times per request, and looking the cache up costs more than
+# the answer. ``override_settings(CACHES=...)`` replaces ``caches.settings``.
+_kind: list = [None, False]
+
+
 def _process_local() -> bool:
-    return isinstance(_cache(), LocMemCache | DummyCache)
+    config = caches.settings
+    if _kind[0] is not config:
+        _kind[1] = isinstance(_cache(), LocMemCache | DummyCache)
+        _kind[0] = config
+    return _kind[1]
 
 
 @functools.cache
@@ -76,8 +93,8 @@ def _tables(vendor: str) -> tuple[str, str]:
     )
 
 
-def _query(sql: str, params=()):
-    with connection.cursor() as cursor:
+def _query(sql: str, params=(), db=None):
+    with (db or connection).cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -89,18 +106,23 @@ def _read_generation():
     return _query(f"SELECT value FROM {generations} WHERE id = 1")
 
 
-def _read_with_tags(tags):
-    """The generation and the newest version of ``tags``, in one query."""
-    generations, versions = _tables(connection.vendor)
-    marks = ", ".join(["%s"] * len(tags))
-    return _query(
+@functools.lru_cache(maxsize=256)
+def _with_tags_sql(vendor: str, count: int) -> str:
+    generations, versions = _tables(vendor)
+    marks = ", ".join(["%s"] * count)
+    return (
         f"SELECT value, (SELECT MAX(version) FROM {versions} WHERE tag IN ({marks}))"
-        f" FROM {generations} WHERE id = 1",
-        list(tags),
+        f" FROM {generations} WHERE id = 1"
     )
 
 
-def _read_as_health_check(read=_read_generation):
+def _read_with_tags(tags, db=None):
+    """The generation and the newest version of ``tags``, in one query."""
+    db = db or connections[DEFAULT_DB_ALIAS]
+    return _query(_with_tags_sql(db.vendor, len(tags)), list(tags), db)
+
+
+def _read_as_health_check(read=_read_generation, db=None):
     """Run ``read``, the request's first query, as the connection check.
 
     With ``CONN_HEALTH_CHECKS`` (on for ``DATABASE_URL``), Django probes a
@@ -108,21 +130,25 @@ def _read_as_health_check(read=_read_generation):
     each request: a second round trip for a response-cache hit, whose only
     query is this read. The read serves as the probe: if the connection went
     stale (the database restarted), reconnect once and read again.
+
+    ``db``: the default connection, when the caller already has it (one
+    lookup of the thread's connection instead of one per attribute).
     """
+    db = db or connections[DEFAULT_DB_ALIAS]
     pending = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        db.connection is not None
+        and db.health_check_enabled
+        and not db.health_check_done
+        and not db.in_atomic_block
     )
     if not pending:
         return read()
-    connection.health_check_done = True
+    db.health_check_done = True
     try:
         return read()
     except (OperationalError, InterfaceError):
         logger.info("stale database connection: reconnecting", exc_info=True)
-        connection.close()
+        db.close()
         return read()
 
 
@@ -192,8 +218,9 @@ def check(tags, stamp: int) -> tuple[int | None, str]:
     cannot be checked because the database is ``DOWN``."""
     if not _process_local():
         return _shared_check(tags, stamp)
+    db = connections[DEFAULT_DB_ALIAS]
     try:
-        row = _read_as_health_check(functools.partial(_read_with_tags, tags))
+        row = _read_as_health_check(lambda: _read_with_tags(tags, db), db)
     except (OperationalError, InterfaceError):
         logger.warning("tag versions unavailable (database down)", exc_info=True)
         return _last_read[0], DOWN
