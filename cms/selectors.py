@@ -285,9 +285,17 @@ def request_site(request):
     return site
 
 
+def url_parts(page):
+    """``page.get_url_parts()``, with the sites' root paths read once per
+    content generation: Wagtail keeps them on the object it is given, here
+    the visibility snapshot (not a request, so the answer is the same as
+    with none). Without it each page's URL reads them from the cache."""
+    return page.get_url_parts(request=visibility())
+
+
 def frontend_url(page) -> str | None:
     """Absolute URL of a page on the headless frontend, or None if unrouted."""
-    parts = page.get_url_parts()
+    parts = url_parts(page)
     if parts is None:
         return None
     _site_id, _root_url, page_path = parts

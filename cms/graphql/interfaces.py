@@ -9,7 +9,7 @@ This interface keeps only what a frontend needs to render and link a page.
 import graphene
 from grapple.registry import registry
 
-from cms.selectors import frontend_url
+from cms.selectors import frontend_url, url_parts
 
 
 class PublicPageInterface(graphene.Interface):
@@ -50,7 +50,7 @@ class PublicPageInterface(graphene.Interface):
         return frontend_url(self)
 
     def resolve_url_path(self, info, **kwargs):
-        parts = self.get_url_parts()
+        parts = url_parts(self)
         return parts[2] if parts else self.url_path
 
     def resolve_seo_title(self, info, **kwargs):

@@ -6,6 +6,7 @@ token.
 
 import graphene
 
+from cms.graphql import materialise
 from cms.graphql.pagination import page_type, paginate, pagination_args
 from cms.graphql.registry import model_type
 from cms.graphql.selection import selected_fields
@@ -73,7 +74,11 @@ class ArticleQuery(graphene.ObjectType):
         if draft is not None:
             return draft
         fields = selected_fields(info)
-        article = selectors.public_article(slug=slug, fields=fields)
+        # A materialised article is read from its row: its body column is
+        # read (one more query) only if it is completed instead.
+        kept = materialise.is_kept(info.context, "ArticlePage")
+        columns = fields - {"body", "bodyText"} if kept else fields
+        article = selectors.public_article(slug=slug, fields=columns)
         if article is not None:
             load_article(article, fields, info)
         return article
