@@ -41,9 +41,9 @@ class TagVersion(models.Model):
 
 
 class MaterialisedObject(models.Model):
-    """A page field's completed GraphQL value, kept for its live revision
-    (``cms.graphql.materialise``): one row per page, field, selection, host
-    and scheme (``slot``), replaced when a newer revision is read."""
+    """A page's completed GraphQL object, kept for its live revision
+    (``cms.graphql.materialise``): one row per page, selection, host and
+    scheme (``slot``), replaced when a newer revision is read."""
 
     slot = models.CharField(max_length=64, unique=True)
     page = models.ForeignKey(

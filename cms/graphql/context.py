@@ -35,7 +35,7 @@ class RequestContext:
     private_collection_ids: frozenset[int] | None = None
     # The response's cache tags, gathered while it executes (cms.graphql.tags).
     cache_tags: Any = None
-    # The content generation materialised fields are read and kept at
+    # The content generation materialised objects are read and kept at
     # (cms.graphql.materialise); None: this request does neither.
     materialise_at: int | None = None
     # Batch loads for materialised types, by type name: run before the

@@ -226,7 +226,7 @@ def write(slot: str, source, revision: int, value, tags, generation: int) -> Non
                 ],
             )
     except DatabaseError:
-        logger.warning("materialised field not kept", exc_info=True)
+        logger.warning("materialised object not kept", exc_info=True)
 
 
 def own_tags(source) -> list[str]:

@@ -142,15 +142,15 @@ def run(
     *,
     root_value=None,
     middleware=None,
-    materialise_fields: bool = False,
+    materialise: bool = False,
 ) -> Outcome:
     """Execute with the visibility snapshot of ``generation``; the body with
     errors formatted (and masked), and whether it has any. With
-    ``materialise_fields`` (an operation file, not a preview), the fields
-    of ``GRAPHQL_MATERIALISED_FIELDS`` are read from and kept in their rows
-    (``cms.graphql.materialise``)."""
+    ``materialise`` (an operation file, not a preview), the objects of the
+    types in ``GRAPHQL_MATERIALISED_TYPES`` that a single-object root field
+    finds are read from and kept in their rows (``cms.graphql.materialise``)."""
     collector = context.cache_tags = tags.Collector()
-    if materialise_fields and generation is not None:
+    if materialise and generation is not None:
         context.materialise_at = generation
     with selectors.request_scope(generation):
         context.visibility = selectors.visibility()  # the scoped snapshot
