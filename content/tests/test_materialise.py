@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from cms.graphql import materialise
 from cms.graphql.signals import _historical, _migrated, _migration_changed
 from cms.models import ContentGeneration, MaterialisedObject
+from cms.preview import create_preview_token
 from content.models import ArticlePage
 from content.tables.models import ComparisonTable
 from content.trainers.models import TrainerProfilePage
@@ -148,7 +149,36 @@ def test_ad_hoc_queries_previews_and_volatile_fields_are_not_kept(
     engagement = contract("ArticleEngagement")
     assert "viewCount" in engagement
     read(gql, engagement)
+    # The operation file itself, with a preview token: the editor's draft,
+    # which shares the live article's page and revision, so a row would be
+    # served to the public in its place.
+    draft = ArticlePage.objects.get(pk=demo.pk)
+    draft.title = "Draft title"
+    token = create_preview_token(draft)
+    for _ in range(2):
+        data = gql.data(DETAIL, {"slug": SLUG}, HTTP_X_PREVIEW_TOKEN=token)
+        assert data["article"]["title"] == "Draft title"
     assert not MaterialisedObject.objects.exists()
+
+
+def test_a_value_with_errors_is_never_kept(demo, gql, kept, settings, monkeypatch):
+    from content.articles.graphql import types
+
+    def failing(value, info):
+        raise RuntimeError("the call to action's page could not be linked")
+
+    # A nullable field deep in the article: the error leaves the article
+    # (and the rest of its value) in the response.
+    with monkeypatch.context() as patched:
+        patched.setattr(types, "cta_url", failing)
+        for _ in range(2):
+            body = gql.execute(DETAIL, {"slug": SLUG})
+            assert body["errors"]
+            assert body["data"]["article"]["title"]
+            assert not MaterialisedObject.objects.exists()
+    data, _ = read(gql)
+    assert MaterialisedObject.objects.filter(page=demo).count() == 1
+    assert data == read(gql)[0] == computed(gql, settings)
 
 
 def test_nothing_is_kept_without_a_content_generation(demo, gql, settings):
