@@ -168,7 +168,7 @@ class PublicGraphQLView(GraphQLView):
             found.generation,
             root_value=self.get_root_value(request),
             middleware=self.get_middleware(request) or None,
-            materialise=cacheable and query.id in persisted.registry(),
+            materialise_objects=cacheable and query.id in persisted.registry(),
         )
         cacheable = cacheable and not outcome.has_errors
         if cacheable:

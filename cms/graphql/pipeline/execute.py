@@ -142,15 +142,15 @@ def run(
     *,
     root_value=None,
     middleware=None,
-    materialise: bool = False,
+    materialise_objects: bool = False,
 ) -> Outcome:
     """Execute with the visibility snapshot of ``generation``; the body with
     errors formatted (and masked), and whether it has any. With
-    ``materialise`` (an operation file, not a preview), the objects of the
+    ``materialise_objects`` (an operation file, not a preview), the objects of the
     types in ``GRAPHQL_MATERIALISED_TYPES`` that a single-object root field
     finds are read from and kept in their rows (``cms.graphql.materialise``)."""
     collector = context.cache_tags = tags.Collector()
-    if materialise and generation is not None:
+    if materialise_objects and generation is not None:
         context.materialise_at = generation
     with selectors.request_scope(generation):
         context.visibility = selectors.visibility()  # the scoped snapshot
