@@ -158,6 +158,8 @@ def secure(response: HttpResponse) -> HttpResponse:
     """Headers every answer of the endpoint carries."""
     response.setdefault("X-Content-Type-Options", "nosniff")
     response.setdefault("Referrer-Policy", "no-referrer")
+    # XFrameOptionsMiddleware never sees the endpoint (cms/graphql/shortcut.py).
+    response.setdefault("X-Frame-Options", "DENY")
     if response.get("Content-Type", "").startswith(RESPONSE_TYPES):
         response["Content-Security-Policy"] = JSON_CSP
     response.setdefault("Cache-Control", "no-store")

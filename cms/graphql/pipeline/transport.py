@@ -6,6 +6,7 @@ the endpoint reads must be valid Unicode. ``negotiate`` picks the response
 media type from ``Accept``.
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote_from_bytes
@@ -255,6 +256,7 @@ def query_string_params(request) -> dict:
 # --- Accept -------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # clients send few distinct values
 def negotiate(accept: str) -> str:
     """The response media type for an ``Accept`` header (RFC 9110, 12.5.1).
 
