@@ -14,13 +14,16 @@ down could not bump the response-cache generation kept there, so the first
 request after a recovery bumps it (README, "When Redis or PostgreSQL fail").
 """
 
+import functools
 import logging
+import os
 import threading
 import time
 
 from django.conf import settings
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("cms.cache")
 
@@ -99,3 +102,54 @@ class ResilientRedisCache(RedisCache):
         if guarded is None or guarded._client is not real:
             guarded = self._guarded = _GuardedClient(real)
         return guarded
+
+    def get_ints(self, keys) -> list[int | None]:
+        """The integer values (counters, versions) under ``keys``, in order;
+        None for a missing key or a value that is not an integer.
+
+        ``get_many`` for the one read every response-cache hit makes: one
+        MGET packed and sent by hand on a connection this thread keeps.
+        ``get_many`` checks a connection out of redis-py's pool and decodes
+        each value: two thirds of the time of a dozen tag versions.
+        Failures open the breaker and raise ``ConnectionInterrupted``, as
+        every other call does."""
+        if not breaker.allow():
+            raise ConnectionInterrupted(connection=None) from _OPEN
+        conn = self._own_connection()
+        try:
+            conn.send_packed_command(
+                conn.pack_command("MGET", *map(self.make_key, keys)),
+                check_health=False,
+            )
+            values = conn.read_response()
+        except RedisError as error:
+            conn.disconnect()
+            interrupted = ConnectionInterrupted(connection=None)
+            breaker.failed(error)
+            raise interrupted from error
+        breaker.succeeded()
+        return [_as_int(value) for value in values]
+
+    def _own_connection(self):
+        """This thread's connection for ``get_ints``: opened on first use,
+        again in a forked child (a socket is never shared across processes)."""
+        own = self._own.__dict__
+        conn = own.get("conn")
+        if conn is None or own.get("pid") != os.getpid():
+            pool = super().client.get_client(write=False).connection_pool
+            conn = own["conn"] = pool.connection_class(**pool.connection_kwargs)
+            own["pid"] = os.getpid()
+        return conn
+
+    @functools.cached_property
+    def _own(self):
+        return threading.local()
+
+
+def _as_int(value) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None

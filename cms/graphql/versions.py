@@ -37,6 +37,7 @@ from django.db import (
     transaction,
 )
 
+from cms.graphql import sqlite_versions
 from cms.graphql.tags import EVERY_RESPONSE, purge_tags
 
 logger = logging.getLogger("cms.graphql")
@@ -220,7 +221,11 @@ def check(tags, stamp: int) -> tuple[int | None, str]:
         return _shared_check(tags, stamp)
     db = connections[DEFAULT_DB_ALIAS]
     try:
-        row = _read_as_health_check(lambda: _read_with_tags(tags, db), db)
+        row = sqlite_versions.read(
+            db,
+            tuple(tags),
+            lambda: _read_as_health_check(lambda: _read_with_tags(tags, db), db),
+        )
     except (OperationalError, InterfaceError):
         logger.warning("tag versions unavailable (database down)", exc_info=True)
         return _last_read[0], DOWN
@@ -240,18 +245,27 @@ def _shared_check(tags, stamp: int) -> tuple[int | None, str]:
         if _redis_recovered():
             _bump_shared(EVERYTHING)  # changes made while Redis was down
             return _shared_generation(), CHANGED
-        found = _cache().get_many([GENERATION_KEY, *keys])
+        generation, *versions = _read_ints([GENERATION_KEY, *keys])
     except Exception:
         logger.warning("response cache unavailable (tag versions)", exc_info=True)
         return None, CHANGED
-    generation = found.get(GENERATION_KEY)
     if generation is None:
         return _shared_generation(), CHANGED
-    versions = [found.get(key) for key in keys]
     # A missing version was evicted, or never written (``note_tags``).
     if None in versions or max(versions, default=0) > stamp:
         return generation, CHANGED
     return generation, CURRENT
+
+
+def _read_ints(keys) -> list:
+    """The values under ``keys``, in order (None when missing): one round
+    trip, by the Redis backend's lean read when it has one."""
+    cache = _cache()
+    get_ints = getattr(cache, "get_ints", None)
+    if get_ints is not None:
+        return get_ints(keys)
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys]
 
 
 def note_tags(tags, generation: int) -> None:
