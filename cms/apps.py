@@ -2,6 +2,11 @@ import logging
 
 from django.apps import AppConfig
 
+from cms.image_formats import skip_heif_unless_accepted
+
+# Before wagtail.images (later in INSTALLED_APPS) imports Willow.
+skip_heif_unless_accepted()
+
 
 class CmsConfig(AppConfig):
     name = "cms"
