@@ -48,4 +48,7 @@ class GraphQLShortcutMiddleware:
         if request.path_info != path or getattr(request, "urlconf", None):
             return self.get_response(request)
         request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+        response = match.func(request, *match.args, **match.kwargs)
+        if callable(getattr(response, "render", None)):  # as Django's handler
+            response = response.render()
+        return response

@@ -36,7 +36,12 @@ def read(db, tags: tuple[str, ...], query: Callable[[], tuple | None]):
     """The row ``query`` returns for ``tags``: remembered while the file is
     unchanged, else read (and remembered when it is a row)."""
     conn = db.connection
-    if db.vendor != "sqlite" or conn is None or db.in_atomic_block:
+    if (
+        db.vendor != "sqlite"
+        or conn is None
+        or db.in_atomic_block
+        or conn.in_transaction  # one opened by hand, without atomic()
+    ):
         return query()
     # Read before the query: a commit between the two leaves a newer answer
     # under an older state, which the next read finds changed.

@@ -8,7 +8,9 @@ import uuid
 
 import pytest
 import redis
+from django.template import engines
 from django.test import Client
+from django.urls import path
 from django_redis.exceptions import ConnectionInterrupted
 
 from cms.redis_cache import ResilientRedisCache, breaker
@@ -76,6 +78,24 @@ def test_a_session_cookie_is_neither_read_nor_written(recorder):
     )
     assert response.status_code == 200
     assert not response.cookies
+    assert recorder == []
+
+
+def _template_view(request):
+    from django.template.response import SimpleTemplateResponse
+
+    template = engines["django"].from_string("rendered {{ n }}")
+    return SimpleTemplateResponse(template, {"n": 1})
+
+
+urlpatterns = [path("graphql/", _template_view, name="graphql")]
+
+
+def test_a_response_left_to_render_is_rendered(settings, recorder):
+    """As Django's handler does for a TemplateResponse."""
+    settings.ROOT_URLCONF = __name__
+    response = Client().get("/graphql/")
+    assert response.content == b"rendered 1"
     assert recorder == []
 
 

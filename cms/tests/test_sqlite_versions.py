@@ -86,6 +86,16 @@ def test_nothing_is_remembered_inside_a_transaction(path):
     assert read.queries == 2
 
 
+def test_nothing_is_remembered_in_a_transaction_opened_by_hand(path):
+    db = connect(path)
+    read = Reader(db)
+    db.connection.execute("BEGIN")  # not atomic(): in_atomic_block stays False
+    db.connection.execute("UPDATE versions SET version = 8 WHERE tag = 'a'")
+    assert read(["a"]) == (8,)
+    db.connection.execute("ROLLBACK")
+    assert read(["a"]) == (1,)
+
+
 def test_a_new_connection_starts_afresh(path):
     db = connect(path)
     read = Reader(db)
