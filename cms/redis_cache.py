@@ -25,6 +25,8 @@ from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from cms.tracked_reads import TrackedInts
+
 logger = logging.getLogger("cms.cache")
 
 
@@ -107,39 +109,37 @@ class ResilientRedisCache(RedisCache):
         """The integer values (counters, versions) under ``keys``, in order;
         None for a missing key or a value that is not an integer.
 
-        ``get_many`` for the one read every response-cache hit makes: one
-        MGET packed and sent by hand on a connection this thread keeps.
-        ``get_many`` checks a connection out of redis-py's pool and decodes
-        each value: two thirds of the time of a dozen tag versions.
-        Failures open the breaker and raise ``ConnectionInterrupted``, as
-        every other call does."""
+        ``get_many`` for the one read every response-cache hit makes, on a
+        connection this thread keeps (``cms.tracked_reads``): values read
+        before are answered without a round trip while Redis has sent no
+        invalidation for them; the rest cost one MGET, packed by hand.
+        ``get_many`` would check a connection out of redis-py's pool and
+        decode each value. Failures open the breaker and raise
+        ``ConnectionInterrupted``, as every other call does."""
         if not breaker.allow():
             raise ConnectionInterrupted(connection=None) from _OPEN
-        conn = self._own_connection()
+        made = [self.make_key(key) for key in keys]
         try:
-            conn.send_packed_command(
-                conn.pack_command("MGET", *map(self.make_key, keys)),
-                check_health=False,
-            )
-            values = conn.read_response()
+            values = self._own_reads().read(made, _as_int)
         except RedisError as error:
-            conn.disconnect()
             interrupted = ConnectionInterrupted(connection=None)
             breaker.failed(error)
             raise interrupted from error
         breaker.succeeded()
-        return [_as_int(value) for value in values]
+        return values
 
-    def _own_connection(self):
+    def _own_reads(self) -> TrackedInts:
         """This thread's connection for ``get_ints``: opened on first use,
         again in a forked child (a socket is never shared across processes)."""
         own = self._own.__dict__
-        conn = own.get("conn")
-        if conn is None or own.get("pid") != os.getpid():
+        reads = own.get("reads")
+        if reads is None or own.get("pid") != os.getpid():
             pool = super().client.get_client(write=False).connection_pool
-            conn = own["conn"] = pool.connection_class(**pool.connection_kwargs)
+            reads = own["reads"] = TrackedInts(
+                pool.connection_class, pool.connection_kwargs
+            )
             own["pid"] = os.getpid()
-        return conn
+        return reads
 
     @functools.cached_property
     def _own(self):

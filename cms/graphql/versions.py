@@ -37,6 +37,7 @@ from django.db import (
     transaction,
 )
 
+from cms import tracked_reads
 from cms.graphql import sqlite_versions
 from cms.graphql.tags import EVERY_RESPONSE, purge_tags
 
@@ -333,6 +334,11 @@ def _bump_shared(tags) -> None:
             cache.set_many(dict.fromkeys(keys, value), timeout=None)
     except Exception:
         logger.warning("response cache unavailable (generation bump)", exc_info=True)
+    finally:
+        # This process's threads never answer from the versions they held
+        # before (``cms.tracked_reads``): Redis may send its invalidations
+        # a moment after the reply to the bump.
+        tracked_reads.forget()
 
 
 def _bump(tags=EVERYTHING) -> None:

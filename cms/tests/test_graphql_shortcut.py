@@ -137,10 +137,10 @@ def test_get_ints_reads_counters_in_order(redis_cache):
 def test_get_ints_opens_its_own_connection_again_after_a_fork(redis_cache):
     redis_cache.set("a", 1, timeout=None)
     assert redis_cache.get_ints(["a"]) == [1]
-    first = redis_cache._own.conn
+    first = redis_cache._own.reads
     redis_cache._own.pid = os.getpid() + 1  # as a forked child sees it
     assert redis_cache.get_ints(["a"]) == [1]
-    assert redis_cache._own.conn is not first
+    assert redis_cache._own.reads is not first
 
 
 def test_get_ints_fails_fast_and_opens_the_breaker(redis_cache, settings):
@@ -148,8 +148,8 @@ def test_get_ints_fails_fast_and_opens_the_breaker(redis_cache, settings):
     redis_cache.set("a", 1, timeout=None)
     assert redis_cache.get_ints(["a"]) == [1]
     # Redis goes away under the kept connection.
-    redis_cache._own.conn.disconnect()
-    redis_cache._own.conn.port = 1  # nothing listens there
+    redis_cache._own.reads.conn.disconnect()
+    redis_cache._own.reads.conn.port = 1  # nothing listens there
     with pytest.raises(ConnectionInterrupted):
         redis_cache.get_ints(["a"])
     assert breaker.failing
