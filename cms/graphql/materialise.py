@@ -138,6 +138,24 @@ def run_deferred(context, type_name: str) -> None:
         load()
 
 
+class Pending:
+    """An object a root field found by its key alone (id and live
+    revision), loaded by ``load`` only if its row misses (``loaded``)."""
+
+    __slots__ = ("pk", "live_revision_id", "load")
+
+    def __init__(self, pk: int, live_revision_id: int | None, load):
+        self.pk = pk
+        self.live_revision_id = live_revision_id
+        self.load = load
+
+
+def loaded(source):
+    """``source``, or the object a ``Pending`` stands for (None if it is
+    gone by now)."""
+    return source.load() if isinstance(source, Pending) else source
+
+
 def slot_for(type_name, source, request, selection) -> str:
     raw = "|".join(
         (

@@ -167,9 +167,7 @@ def test_without_tracking_every_read_is_a_round_trip(cache, monkeypatch, writer)
     assert len(sent) == 2
 
 
-def test_a_bump_in_this_process_is_never_followed_by_the_old_version(
-    cache, settings
-):
+def test_a_bump_in_this_process_is_never_followed_by_the_old_version(cache, settings):
     """Redis may answer the bump before it sends the invalidations: the
     process that bumped drops what its threads held."""
     settings.CACHES = {

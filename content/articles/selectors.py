@@ -79,6 +79,42 @@ def public_article(*, slug: str, fields: set[str] | None = None):
     return None
 
 
+class ArticleKey(NamedTuple):
+    pk: int
+    live_revision_id: int | None
+
+
+# Past this many public articles the slug map is not kept (its memory):
+# ``public_article`` builds its query every time instead.
+MAX_MAPPED_ARTICLES = 20_000
+
+
+def public_article_keys() -> dict[str, ArticleKey] | None:
+    """Slug to id and live revision of every public article (the lowest id
+    per slug, as ``public_article`` picks): one query per content
+    generation, kept until the next scheduled go-live or expiry. None when
+    there is no generation's snapshot to keep it in, or past
+    ``MAX_MAPPED_ARTICLES``."""
+    seen = visibility()
+    if not seen.shared:
+        return None
+    return seen.remembered_until_change(("articles", "keys"), _load_article_keys)
+
+
+def _load_article_keys() -> dict[str, ArticleKey] | None:
+    rows = (
+        public_pages(ArticlePage.objects.all())
+        .order_by("pk")
+        .values_list("slug", "pk", "live_revision_id")[: MAX_MAPPED_ARTICLES + 1]
+    )
+    keys: dict[str, ArticleKey] = {}
+    for count, (slug, pk, revision) in enumerate(rows, start=1):
+        if count > MAX_MAPPED_ARTICLES:
+            return None
+        keys.setdefault(slug, ArticleKey(pk, revision))
+    return keys
+
+
 def public_tags():
     """Tags used by public articles, by name. A subquery, not a join: no
     duplicates to remove, so no DISTINCT. Tags used only by hidden articles

@@ -831,3 +831,26 @@ def test_public_schema_has_no_generic_root_lookup(field):
 def test_public_schema_has_no_wagtail_internal_type(type_name):
     assert _public_schema().get_type(type_name) is None
     assert _committed_schema().get_type(type_name) is None
+
+
+def test_the_slug_map_picks_what_public_article_picks(corpus, db, settings):
+    """A kept article is found by slug in a map of every public article
+    (``public_article_keys``); for every slug, hidden or not, it names the
+    article ``public_article`` finds, or none."""
+    from cms.graphql.cache import current_generation
+    from cms.selectors import forget_snapshot, outer_transaction_ignored, request_scope
+    from content.articles.selectors import public_article, public_article_keys
+    from content.models import ArticlePage
+
+    settings.PUBLIC_VISIBILITY_CACHE = True
+    slugs = {*ArticlePage.objects.values_list("slug", flat=True), *HIDDEN_ARTICLES}
+    forget_snapshot()
+    with outer_transaction_ignored(), request_scope(current_generation()):
+        keys = public_article_keys()
+        assert keys is not None
+        for slug in sorted(slugs):
+            found = public_article(slug=slug)
+            expected = found and (found.pk, found.live_revision_id)
+            assert keys.get(slug) == expected, slug
+    forget_snapshot()
+    assert not set(HIDDEN_ARTICLES) & set(keys)

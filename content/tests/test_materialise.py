@@ -52,14 +52,15 @@ def read(gql, query=DETAIL, variables=None):
     return data, len(captured.captured_queries)
 
 
-def test_a_kept_article_is_read_in_four_queries_and_equals_the_computed_one(
+def test_a_kept_article_is_read_in_three_queries_and_equals_the_computed_one(
     demo, gql, kept, settings
 ):
     first, first_count = read(gql)
     assert MaterialisedObject.objects.filter(page=demo).count() == 1
-    # Generation, the article, the row, the row's tag versions.
+    # Generation, the row, the row's tag versions: the article is found by
+    # slug in the generation's map (``public_article_keys``), not loaded.
     second, second_count = read(gql)
-    assert second_count == 4
+    assert second_count == 3
     assert first_count > second_count
     assert second == first == computed(gql, settings)
     row = MaterialisedObject.objects.get(page=demo)
@@ -250,3 +251,23 @@ def test_article_list_follows_the_clock(
     data = gql.data(query, {"limit": 50})
     assert SLUG not in [a["slug"] for a in data["articles"]["items"]]
     assert data["articles"]["totalCount"] == len(slugs) - 1
+
+
+def test_without_the_slug_map_a_kept_article_is_loaded_first(
+    demo, gql, kept, settings, monkeypatch
+):
+    from content.articles import selectors
+
+    monkeypatch.setattr(selectors, "MAX_MAPPED_ARTICLES", 0)
+    first, _ = read(gql)
+    # Generation, the article, the row, the row's tag versions.
+    second, second_count = read(gql)
+    assert second_count == 4
+    assert second == first == computed(gql, settings)
+
+
+def test_a_kept_slug_of_no_public_article_is_null_without_a_page_query(demo, gql, kept):
+    read(gql)  # the generation's map is built
+    data, count = read(gql, variables={"slug": "no-such-article"})
+    assert data == {"article": None}
+    assert count == 1  # the generation

@@ -84,6 +84,7 @@ class SyncExecutionContext(ExecutionContext):
                     return self._materialised(
                         return_type, field_nodes, info, path, result
                     )
+            result = materialise.loaded(result)
         return super().complete_value(return_type, field_nodes, info, path, result)
 
     def _materialised(self, return_type, field_nodes, info, path, result):
@@ -96,15 +97,21 @@ class SyncExecutionContext(ExecutionContext):
             field_nodes, self.fragments, self.variable_values
         )
         if selection is None:  # a volatile field: completed every time
+            result = materialise.loaded(result)
             return super().complete_value(return_type, field_nodes, info, path, result)
         slot = materialise.slot_for(type_name, result, context.request, selection)
-        revision = materialise.revision_of(result)
         collector = context.cache_tags
-        found = materialise.read(slot, revision)
+        found = materialise.read(slot, materialise.revision_of(result))
         if found is not None:
             value, kept_tags = found
             collector.objects.update(kept_tags)
             return value
+        # Found by key alone (``materialise.Pending``): loaded now, as it
+        # is now (its revision may have moved on).
+        result = materialise.loaded(result)
+        if result is None:
+            return super().complete_value(return_type, field_nodes, info, path, None)
+        revision = materialise.revision_of(result)
         materialise.run_deferred(context, type_name)
         errors = len(self.collected_errors.errors)
         before = set(collector.objects)

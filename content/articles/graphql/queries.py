@@ -78,10 +78,20 @@ class ArticleQuery(graphene.ObjectType):
         # read (one more query) only if it is completed instead.
         kept = materialise.is_kept(info.context, "ArticlePage")
         columns = fields - {"body", "bodyText"} if kept else fields
-        article = selectors.public_article(slug=slug, fields=columns)
-        if article is not None:
-            load_article(article, fields, info)
-        return article
+
+        def load():
+            article = selectors.public_article(slug=slug, fields=columns)
+            if article is not None:
+                load_article(article, fields, info)
+            return article
+
+        keys = selectors.public_article_keys() if kept else None
+        if keys is None:
+            return load()
+        # Its row is found by id and revision: the page is loaded only if
+        # the row misses.
+        key = keys.get(slug)
+        return key and materialise.Pending(key.pk, key.live_revision_id, load)
 
     def resolve_article_tags(self, info, limit, offset):
         return paginate(selectors.public_tag_list(), limit, offset)
