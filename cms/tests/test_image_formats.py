@@ -2,8 +2,6 @@
 formats that are accepted still upload and render."""
 
 import io
-import os
-import subprocess
 import sys
 
 import pytest
@@ -15,22 +13,15 @@ from wagtail.images.forms import get_image_form
 from wagtail.images.models import Filter
 
 from cms.image_formats import heif_accepted, skip_heif_unless_accepted
+from cms.tests.production_support import run_production_python
 
 
 def test_production_web_worker_does_not_load_pillow_heif():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": "s" * 60,
-        "ALLOWED_HOSTS": "testserver",
-    }
     code = (
         "import sys, cms.wsgi; import willow\n"
         "print(sys.modules.get('pillow_heif', 'absent'), 'PIL.Image' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True
-    )
+    out = run_production_python(code)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "None True"
 

@@ -27,6 +27,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from cms.backup import create_backup, restore_backup
 from cms.renditions import allowed_filters
+from cms.tests.production_support import run_production_python
 from cms.tests.s3_support import create_bucket, object_keys, use_bucket
 from cms.tests.test_preview_graphql import publish
 from cms.tests.test_settings_defaults import PRODUCTION_ENV, settings_of
@@ -275,24 +276,11 @@ def test_the_bucket_variable_switches_media_to_object_storage():
 def test_without_object_storage_no_worker_imports_boto3():
     """boto3 and botocore weigh tens of MB per web worker: only an S3
     configuration loads them."""
-    import os
-    import subprocess
-    import sys
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": "s" * 60,
-        "ALLOWED_HOSTS": "testserver",
-    }
-    env.pop("AWS_STORAGE_BUCKET_NAME", None)
     code = (
         "import django, sys; django.setup();"
         "from django.test import Client; Client().get('/bench/hello');"
         "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True
-    )
+    out = run_production_python(code, AWS_STORAGE_BUCKET_NAME=None)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
