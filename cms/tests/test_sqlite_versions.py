@@ -92,6 +92,28 @@ def test_nothing_is_remembered_inside_a_transaction(path, atomic):
     assert read.queries == 2
 
 
+def test_answers_are_bounded_then_read_again(path, monkeypatch):
+    monkeypatch.setattr(sqlite_versions, "MAX_ANSWERS", 3)
+    db = connect(path)
+    db.connection.execute("INSERT INTO versions VALUES ('c', 3), ('d', 4), ('e', 5)")
+    read = Reader(db)
+    tag_sets = [["a"], ["b"], ["c"], ["d"], ["e"], ["a", "e"], ["b", "c"]]
+    version = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
+    sizes = []
+    for tags in tag_sets * 2:  # the file stays unchanged throughout
+        assert read(tags) == (max(version[tag] for tag in tags),)
+        sizes.append(len(getattr(db, sqlite_versions.ATTRIBUTE).answers))
+    # Full at three, then cleared for the fourth: each was asked again.
+    assert sizes == [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]
+    assert read.queries == 2 * len(tag_sets)
+    remembered = getattr(db, sqlite_versions.ATTRIBUTE).answers
+    assert remembered == {("a", "e"): (5,), ("b", "c"): (3,)}
+    assert read(["b", "c"]) == (3,)  # remembered since the last clear
+    assert read.queries == 2 * len(tag_sets)
+    assert read(["a"]) == (1,)  # dropped by it: asked again
+    assert read.queries == 2 * len(tag_sets) + 1
+
+
 def test_a_new_connection_starts_afresh(path):
     db = connect(path)
     read = Reader(db)
