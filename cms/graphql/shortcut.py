@@ -15,7 +15,8 @@ resolver match URL routing would have given it (the request log labels its
 metrics with it); every other request goes on down the chain, ``/graphql``
 without its slash included (CommonMiddleware redirects it as before). The
 view sets the headers the skipped middleware would have added to its
-responses (``responses.secure``: ``X-Frame-Options`` among them).
+responses (``responses.secure``: ``X-Frame-Options`` among them), and this
+middleware their ``Content-Length`` (CommonMiddleware's).
 """
 
 from django.conf import settings
@@ -51,4 +52,8 @@ class GraphQLShortcutMiddleware:
         response = match.func(request, *match.args, **match.kwargs)
         if callable(getattr(response, "render", None)):  # as Django's handler
             response = response.render()
+        # As CommonMiddleware does: without it, gunicorn sends the body
+        # chunked (one more write, and framing every client must parse).
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
         return response

@@ -56,6 +56,7 @@ def test_the_endpoint_skips_the_inner_middleware(recorder, caplog):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "Accept" in response["Vary"]
+    assert response["Content-Length"] == str(len(response.content))
     assert not response.cookies
 
 
