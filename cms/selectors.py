@@ -119,10 +119,12 @@ class Visibility:
             memo[key] = value
         return value
 
-    def remembered_until_change(self, key, load):
+    def remembered_until_change(self, key, load, *, bounded=True):
         """``remembered``, for answers that also change with the clock (a
         scheduled go-live, an expiry): kept only until the next such change
-        (``cms.graphql.horizon``), and only in a generation's snapshot."""
+        (``cms.graphql.horizon``), and only in a generation's snapshot.
+        ``bounded=False`` for the few keys a request cannot choose: always
+        kept, however many keys requests filled the memo with."""
         generation = getattr(self, "generation", None)
         if generation is None:
             return load()
@@ -135,7 +137,7 @@ class Visibility:
             return found[0]
         until = horizon.next_change(generation, now)
         value = load()
-        if len(memo) < MAX_REMEMBERED:
+        if not bounded or len(memo) < MAX_REMEMBERED:
             memo[key] = (value, until)
         return value
 

@@ -98,7 +98,9 @@ def public_article_keys() -> dict[str, ArticleKey] | None:
     seen = visibility()
     if not seen.shared:
         return None
-    return seen.remembered_until_change(("articles", "keys"), _load_article_keys)
+    return seen.remembered_until_change(
+        ("articles", "keys"), _load_article_keys, bounded=False
+    )
 
 
 def _load_article_keys() -> dict[str, ArticleKey] | None:
@@ -129,7 +131,7 @@ def public_tag_list() -> list:
     """``public_tags()`` as a list, kept for the content generation until
     the next scheduled go-live or expiry (``Visibility.remembered_until_change``)."""
     return visibility().remembered_until_change(
-        ("articles", "tags"), lambda: list(public_tags())
+        ("articles", "tags"), lambda: list(public_tags()), bounded=False
     )
 
 

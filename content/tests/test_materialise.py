@@ -271,3 +271,16 @@ def test_a_kept_slug_of_no_public_article_is_null_without_a_page_query(demo, gql
     data, count = read(gql, variables={"slug": "no-such-article"})
     assert data == {"article": None}
     assert count == 1  # the generation
+
+
+def test_the_slug_map_is_kept_however_many_keys_requests_added(demo, gql, kept):
+    """Requests choose most remembered keys (a tag per list request); the
+    slug map is kept even once they filled the snapshot's memo."""
+    from cms import selectors
+
+    seen = selectors.visibility()
+    for n in range(selectors.MAX_REMEMBERED):
+        seen.remembered_until_change(("articles", f"tag-{n}", "newest"), list)
+    read(gql)
+    _, count = read(gql)
+    assert count == 3  # the map was kept: the article is not loaded
