@@ -1,20 +1,12 @@
 """The GraphQL endpoint skips the admin's and the site's middleware
-(``cms.graphql.shortcut``), and the lean tag-version read of the Redis cache
-(``ResilientRedisCache.get_ints``)."""
+(``cms.graphql.shortcut``)."""
 
 import logging
-import os
-import uuid
 
 import pytest
-import redis
 from django.template import engines
 from django.test import Client
 from django.urls import path
-from django_redis.exceptions import ConnectionInterrupted
-
-from cms.redis_cache import ResilientRedisCache, breaker
-from cms.tests.test_graphql_cache import REDIS_TEST_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -98,65 +90,3 @@ def test_a_response_left_to_render_is_rendered(settings, recorder):
     response = Client().get("/graphql/")
     assert response.content == b"rendered 1"
     assert recorder == []
-
-
-# --- get_ints -----------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_cache():
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-    breaker.open_until = 0.0
-    breaker.failing = False
-    cache = ResilientRedisCache(
-        REDIS_TEST_URL,
-        {
-            "KEY_PREFIX": f"ints-{uuid.uuid4().hex}",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        },
-    )
-    yield cache
-    cache.clear()
-
-
-def test_get_ints_reads_counters_in_order(redis_cache):
-    redis_cache.set("a", 3, timeout=None)
-    redis_cache.set("b", 2**62, timeout=None)
-    redis_cache.set("not-a-number", "text", timeout=None)
-    redis_cache.set("pickled", {"a": 1}, timeout=None)
-    keys = ["b", "missing", "a", "not-a-number", "pickled"]
-    assert redis_cache.get_ints(keys) == [2**62, None, 3, None, None]
-    # The same values get_many decodes, where both are integers.
-    assert redis_cache.get_many(["a", "b"]) == {"a": 3, "b": 2**62}
-    redis_cache.incr("a")
-    assert redis_cache.get_ints(["a"]) == [4]
-
-
-def test_get_ints_opens_its_own_connection_again_after_a_fork(redis_cache):
-    redis_cache.set("a", 1, timeout=None)
-    assert redis_cache.get_ints(["a"]) == [1]
-    first = redis_cache._own.reads
-    redis_cache._own.pid = os.getpid() + 1  # as a forked child sees it
-    assert redis_cache.get_ints(["a"]) == [1]
-    assert redis_cache._own.reads is not first
-
-
-def test_get_ints_fails_fast_and_opens_the_breaker(redis_cache, settings):
-    settings.REDIS_RETRY_SECONDS = 30
-    redis_cache.set("a", 1, timeout=None)
-    assert redis_cache.get_ints(["a"]) == [1]
-    # Redis goes away under the kept connection.
-    redis_cache._own.reads.conn.disconnect()
-    redis_cache._own.reads.conn.port = 1  # nothing listens there
-    with pytest.raises(ConnectionInterrupted):
-        redis_cache.get_ints(["a"])
-    assert breaker.failing
-    assert not breaker.allow()
-    # While it is open, no call waits on a socket.
-    with pytest.raises(ConnectionInterrupted):
-        redis_cache.get_ints(["a"])
-    breaker.open_until = 0.0
-    breaker.failing = False

@@ -2,6 +2,7 @@
 versions a cache hit checks are answered from what the thread read before,
 until Redis says one changed; against a real Redis."""
 
+import os
 import uuid
 
 import pytest
@@ -188,3 +189,47 @@ def test_a_bump_in_this_process_is_never_followed_by_the_old_version(cache, sett
     current, state = versions.check([tag], generation)
     assert state == versions.CHANGED
     assert current > generation
+
+
+# --- get_ints -----------------------------------------------------------------
+
+
+def test_get_ints_reads_counters_in_order(cache):
+    cache.set("a", 3, timeout=None)
+    cache.set("b", 2**62, timeout=None)
+    cache.set("not-a-number", "text", timeout=None)
+    cache.set("pickled", {"a": 1}, timeout=None)
+    keys = ["b", "missing", "a", "not-a-number", "pickled"]
+    assert cache.get_ints(keys) == [2**62, None, 3, None, None]
+    # The same values get_many decodes, where both are integers.
+    assert cache.get_many(["a", "b"]) == {"a": 3, "b": 2**62}
+    cache.incr("a")
+    wait_for_message(cache)
+    assert cache.get_ints(["a"]) == [4]
+
+
+def test_get_ints_opens_its_own_connection_again_after_a_fork(cache):
+    cache.set("a", 1, timeout=None)
+    assert cache.get_ints(["a"]) == [1]
+    first = cache._own.reads
+    cache._own.pid = os.getpid() + 1  # as a forked child sees it
+    assert cache.get_ints(["a"]) == [1]
+    assert cache._own.reads is not first
+
+
+def test_get_ints_fails_fast_and_opens_the_breaker(cache, settings):
+    settings.REDIS_RETRY_SECONDS = 30
+    cache.set("a", 1, timeout=None)
+    assert cache.get_ints(["a"]) == [1]
+    # Redis goes away under the kept connection.
+    cache._own.reads.conn.disconnect()
+    cache._own.reads.conn.port = 1  # nothing listens there
+    with pytest.raises(ConnectionInterrupted):
+        cache.get_ints(["a"])
+    assert breaker.failing
+    assert not breaker.allow()
+    # While it is open, no call waits on a socket.
+    with pytest.raises(ConnectionInterrupted):
+        cache.get_ints(["a"])
+    breaker.open_until = 0.0
+    breaker.failing = False
