@@ -1,4 +1,5 @@
-"""Database helpers: planner statistics, id lists bound as one parameter."""
+"""Database helpers: planner statistics, id lists bound as one parameter,
+ids from clients."""
 
 import json
 
@@ -23,6 +24,27 @@ def analyze(using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("ANALYZE")
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+
+
+# The widest key any table here has (a signed 64-bit integer). A larger id
+# names no row, and SQLite cannot even bind it (OverflowError).
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(value) -> int | None:
+    """A client's id (``"42"`` or ``42``) as a primary key; None if it
+    cannot name a row: not ASCII digits, negative, or wider than any key."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        pk = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        if len(value) > len(str(MAX_PK)):
+            return None
+        pk = int(value)
+    else:
+        return None
+    return pk if 0 <= pk <= MAX_PK else None
 
 
 def ids_subquery(ids, using: str = DEFAULT_DB_ALIAS):

@@ -22,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.db import parse_pk
 from cms.graphql import ratelimit
 from cms.graphql.signals import content_changed
 from cms.graphql.tags import prefix_for_label
@@ -54,9 +55,8 @@ def _article_model():
 
 
 def public_article(article_id) -> object | None:
-    try:
-        pk = int(article_id)
-    except (TypeError, ValueError):
+    pk = parse_pk(article_id)
+    if pk is None:
         return None
     model = _article_model()
     return public_pages(model.objects.filter(pk=pk)).first()
@@ -114,10 +114,9 @@ def submit_comment(
     if website:
         # The honeypot: hidden from people, filled in by form-filling bots.
         raise CommentRejected("COMMENT_REJECTED", "The comment was not accepted.")
-    try:
-        article_pk = int(article_id)
-    except (TypeError, ValueError):
-        raise CommentRejected("NOT_FOUND", "No such article.") from None
+    article_pk = parse_pk(article_id)
+    if article_pk is None:
+        raise CommentRejected("NOT_FOUND", "No such article.")
     try:
         token = tokens.read_form_token(form_token, article_pk)
     except tokens.TokenRejected as rejected:

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.db import parse_pk
 from cms.graphql import ratelimit
 from content.engagement import counting, selectors, services, tokens
 from content.engagement.models import Comment
@@ -94,12 +95,18 @@ def record_view(request):
     """Count one view of an article: ``{"article": "<id>"}`` as JSON, or as
     text (``sendBeacon`` sends strings as text/plain). 204 whether or not
     the view counted (a bot, a prefetch or a repeat reader is not)."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BEACON_BYTES:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # as Django reads it; the read below is bounded anyway
+    if declared > MAX_BEACON_BYTES:
         return _error(413, "REQUEST_TOO_LARGE", "The beacon body is too large.")
     try:
         data = json.loads(request.read(MAX_BEACON_BYTES + 1).decode("utf-8"))
-        article_id = int(data["article"])
+        article_id = parse_pk(data["article"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        article_id = None
+    if article_id is None:
         return _error(400, "BAD_REQUEST", 'Send {"article": "<id>"}.')
     retry = ratelimit.over_limit(
         "view", request, limit=settings.VIEW_RATE_LIMIT, window=60

@@ -102,7 +102,9 @@ def test_bad_beacons_get_a_stable_error(client, make_article):
     draft = make_article(live=False, slug="leak-draft")
 
     assert client.get("/api/views/").status_code == 405
-    for body in ("", "{", '{"article": "x"}', "[]", '{"nope": 1}'):
+    bodies = ("", "{", '{"article": "x"}', "[]", '{"nope": 1}', '{"article": true}')
+    huge = ('{"article": "%s"}' % ("9" * 30), '{"article": %s}' % ("9" * 30))
+    for body in (*bodies, *huge, '{"article": -1}', '{"article": "\u00b2"}'):
         response = client.post("/api/views/", body, content_type="application/json")
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

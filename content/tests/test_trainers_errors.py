@@ -51,6 +51,7 @@ def test_an_unknown_specialty_error_names_the_bad_value(gql):
         ("{ trainer { id } }", "BAD_USER_INPUT"),
         ('{ trainer(id: "1", slug: "x") { id } }', "BAD_USER_INPUT"),
         ('{ trainer(id: "abc") { id } }', "BAD_USER_INPUT"),
+        ('{ trainer(id: "\u00b2") { id } }', "BAD_USER_INPUT"),
         ("{ trainerSync(limit: 10000) { nextCursor } }", "PAGE_SIZE_TOO_LARGE"),
         ('{ trainerSync(cursor: "%%%") { nextCursor } }', "INVALID_CURSOR"),
         ("{ trainerSpecialties(limit: 500) { totalCount } }", "PAGE_SIZE_TOO_LARGE"),
@@ -58,6 +59,12 @@ def test_an_unknown_specialty_error_names_the_bad_value(gql):
 )
 def test_bad_single_and_sync_input_is_a_graphql_error(gql, query, code):
     assert gql.error_codes(query) == [code]
+
+
+def test_an_id_wider_than_any_key_finds_nothing(gql):
+    """SQLite cannot bind it: an OverflowError, once a 500."""
+    body = gql.execute('{ trainer(id: "%s") { id } }' % ("9" * 30))
+    assert body == {"data": {"trainer": None}}
 
 
 def test_a_non_allowlisted_order_is_rejected_by_the_schema(gql):

@@ -8,6 +8,7 @@ the ``TrainerChange`` log. ``trainerSpecialties``: the filter vocabulary.
 
 import graphene
 
+from cms.db import parse_pk
 from cms.graphql.errors import ApiError
 from cms.graphql.pagination import paginate
 from cms.preview import resolve_preview
@@ -241,9 +242,10 @@ class TrainerQuery(graphene.ObjectType):
             raise ApiError("Give exactly one of `id` or `slug`.")
         qs = selectors.public_trainers()
         if id is not None:
-            if not str(id).isdigit():
+            if not (isinstance(id, str) and id.isascii() and id.isdigit()):
                 raise ApiError("id must be a number.")
-            trainer = qs.filter(pk=int(id)).first()
+            pk = parse_pk(id)
+            trainer = None if pk is None else qs.filter(pk=pk).first()
         else:
             # A valid preview token (X-Preview-Token) shows that profile's draft.
             draft = resolve_preview(info.context, TrainerProfilePage, slug)
