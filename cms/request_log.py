@@ -277,6 +277,8 @@ class RequestLogMiddleware:
             _child(metrics.GRAPHQL_REQUESTS, label, str(status)).inc()
             _child(metrics.GRAPHQL_DURATION, label).observe(duration)
             _child(metrics.GRAPHQL_SQL_QUERIES, label).observe(sql_queries)
+        if not logger.isEnabledFor(logging.INFO):
+            return  # not built at all: the client hash is an HMAC
         logger.info(
             "%s %s %s",
             request.method,
