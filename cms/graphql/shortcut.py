@@ -16,7 +16,8 @@ metrics with it); every other request goes on down the chain, ``/graphql``
 without its slash included (CommonMiddleware redirects it as before). The
 view sets the headers the skipped middleware would have added to its
 responses (``responses.secure``: ``X-Frame-Options`` among them), and this
-middleware their ``Content-Length`` (CommonMiddleware's).
+middleware what CommonMiddleware did: the ``Host`` check and the
+``Content-Length``.
 """
 
 from django.conf import settings
@@ -48,6 +49,9 @@ class GraphQLShortcutMiddleware:
         _urlconf, path, match = self._endpoint()
         if request.path_info != path or getattr(request, "urlconf", None):
             return self.get_response(request)
+        # As CommonMiddleware does first: a Host outside ALLOWED_HOSTS is
+        # Django's 400 (DisallowedHost), not an error inside the view.
+        request.get_host()
         request.resolver_match = match
         response = match.func(request, *match.args, **match.kwargs)
         if callable(getattr(response, "render", None)):  # as Django's handler

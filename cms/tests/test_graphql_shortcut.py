@@ -90,3 +90,18 @@ def test_a_response_left_to_render_is_rendered(settings, recorder):
     response = Client().get("/graphql/")
     assert response.content == b"rendered 1"
     assert recorder == []
+
+
+def test_a_host_outside_allowed_hosts_is_a_400_not_an_error(settings, caplog):
+    """CommonMiddleware checked the host before any view; the shortcut
+    skips it, so it checks it itself (the view's catch-all made it a 500)."""
+    settings.ALLOWED_HOSTS = ["api.example.org"]
+    with caplog.at_level(logging.ERROR, logger="cms.graphql"):
+        response = Client().post(
+            "/graphql/",
+            {"query": "{ apiVersion }"},
+            content_type="application/json",
+            HTTP_HOST="evil.example.com",
+        )
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.name == "cms.graphql"]
