@@ -38,6 +38,7 @@ from cms.graphql.pipeline import (
     execute,
     limits,
     lookup,
+    recall,
     responses,
     transport,
 )
@@ -107,11 +108,30 @@ class PublicGraphQLView(GraphQLView):
             # not graphene-django's template, which loads them from a CDN.
             return graphiql.page(request)
         ratelimit.count_request(request)
-        params = transport.read_params(request, method)
-        response = self.run(request, params, media_type)
+        transport.check_headers(request)
+        raw = transport.read_raw(request, method)
+        found = recall.lookup(request, method, raw)
+        if found is not None and found.body is not None:
+            response = self.answer(request, found, media_type)
+        else:
+            params = transport.parse_params(request, method, raw)
+            response = self.run(request, params, media_type, raw, found)
         if method == "HEAD":
             response.content = b""
         return response
+
+    @staticmethod
+    def answer(request, found, media_type: str) -> HttpResponse:
+        """A response-cache hit."""
+        return responses.data(
+            request,
+            found.body,
+            media_type,
+            cacheable=True,
+            generation=found.generation,
+            stale_age=found.stale_age,
+            tags=found.tags,
+        )
 
     def rules(self) -> tuple:
         introspection = not graphql_settings().production
@@ -122,20 +142,19 @@ class PublicGraphQLView(GraphQLView):
     def get_context(self, request) -> RequestContext:
         return RequestContext(request, deadline=execute.deadline_from_settings())
 
-    def run(self, request, params, media_type: str) -> HttpResponse:
-        """Steps 2 to 7, for the parameters the transport step read."""
+    def run(
+        self, request, params, media_type: str, raw=None, found=None
+    ) -> HttpResponse:
+        """Steps 2 to 7, for the parameters the transport step read from
+        ``raw``; ``found``: the cache lookup ``recall`` made for them."""
         query = lookup.resolve(params)
-        found = caching.lookup(request, query, params)
+        if found is None:
+            found = caching.lookup(request, query, params)
+            if raw is not None:
+                method = request.method.upper()
+                recall.remember(request, method, raw, params, query, found.key)
         if found.body is not None:
-            return responses.data(
-                request,
-                found.body,
-                media_type,
-                cacheable=True,
-                generation=found.generation,
-                stale_age=found.stale_age,
-                tags=found.tags,
-            )
+            return self.answer(request, found, media_type)
 
         schema = self.schema.graphql_schema
         prepared = document.prepare(schema, query.text, self.rules())

@@ -32,14 +32,14 @@ def own_cache(request, settings, tmp_path, monkeypatch):
     response_cache.local_copies.clear()
     assert response_cache._process_local() is (request.param == "local-memory")
     hits = []
-    original = caching.lookup
+    original = caching.lookup_key
 
-    def lookup(*args, **kwargs):
+    def lookup_key(*args, **kwargs):  # every lookup with a key, recalled or not
         found = original(*args, **kwargs)
         hits.append(found.body is not None)
         return found
 
-    monkeypatch.setattr(caching, "lookup", lookup)
+    monkeypatch.setattr(caching, "lookup_key", lookup_key)
     yield hits
     graphql_settings.cache_clear()
     response_cache.local_copies.clear()

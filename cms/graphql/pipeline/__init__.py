@@ -19,6 +19,10 @@ error) or a GraphQL request error, or hands its result to the next:
    request's deadline and visibility snapshot, internal errors masked.
 7. cache store (``caching.store``): an error-free cacheable body.
 
+Between 1 and 2, ``recall``: a request whose bytes this process read before
+goes from its raw parameters straight to step 3 with the key they led to;
+only a hit is answered there, a miss goes on through 1 to 7.
+
 ``responses`` writes the HTTP responses: media type, status of a request
 error, ``Cache-Control``, ETag and 304, security headers.
 """

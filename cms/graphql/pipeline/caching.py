@@ -68,6 +68,12 @@ def lookup(request, query: Query, params: Params) -> Lookup:
     key = key_for(request, query, params)
     if key is None:
         return Lookup(generation(), None)
+    return lookup_key(key)
+
+
+def lookup_key(key: str) -> Lookup:
+    """The cached body under ``key`` if it is current (``recall`` calls this
+    for a request whose key it already knows)."""
     entry = response_cache.get_entry(key)
     if entry is None or entry.stamp is None:
         current, database_down = generation_state()

@@ -93,8 +93,21 @@ def check_method(request) -> HttpResponse | None:
 
 def read_params(request, method: str) -> Params:
     check_headers(request)
+    return parse_params(request, method, read_raw(request, method))
+
+
+def read_raw(request, method: str) -> bytes | str:
+    """What a request's parameters are read from: a POST's body (within the
+    size limit), else the query string, as the WSGI server passed it."""
     if method == "POST":
-        return check_params(read_json_body(request))
+        return read_body(request)
+    return request.META.get("QUERY_STRING", "")
+
+
+def parse_params(request, method: str, raw: bytes | str) -> Params:
+    """The parameters in ``raw`` (from ``read_raw``), checked."""
+    if method == "POST":
+        return check_params(json_body(raw))
     data = query_string_params(request)
     # Raw values first: bytes that are not UTF-8 inside `variables` are
     # refused as such, not as malformed JSON.
@@ -106,6 +119,10 @@ def read_params(request, method: str) -> Params:
 
 
 def read_json_body(request):
+    return json_body(read_body(request))
+
+
+def read_body(request) -> bytes:
     limit = graphql_settings().limits.max_body_bytes
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -116,6 +133,10 @@ def read_json_body(request):
     body = request.read(limit + 1)
     if len(body) > limit:
         raise too_large(limit)
+    return body
+
+
+def json_body(body: bytes):
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
