@@ -118,10 +118,6 @@ def parse_params(request, method: str, raw: bytes | str) -> Params:
     return check_params(data)
 
 
-def read_json_body(request):
-    return json_body(read_body(request))
-
-
 def read_body(request) -> bytes:
     limit = graphql_settings().limits.max_body_bytes
     try:
